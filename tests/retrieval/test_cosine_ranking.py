@@ -1,0 +1,73 @@
+import numpy as np
+import pytest
+
+from ash_lightning.retrieval.codes import binarize, pack_bits
+from ash_lightning.retrieval.cosine_ranking import CosineIndex
+from ash_lightning.retrieval.hamming_ranking import hamming_rank
+
+
+def reference_rank(queries, database, k):
+    """Brute force: cosine distance ascending, ties by database index (stable sort)."""
+
+    def normalise(x):
+        x = x.astype(np.float32)
+        norms = np.linalg.norm(x, axis=1, keepdims=True)
+        return np.divide(x, norms, out=np.zeros_like(x), where=norms > 0).astype(np.float64)
+
+    distance = 1.0 - normalise(queries) @ normalise(database).T
+    indices = np.argsort(np.round(distance, 12), axis=1, kind="stable")[:, :k]
+    return np.take_along_axis(distance, indices, axis=1), indices
+
+
+@pytest.mark.parametrize("k", [1, 15, 400])
+def test_matches_stable_brute_force_on_distinct_vectors(k):
+    rng = np.random.default_rng(0)
+    queries, database = rng.standard_normal((60, 32)), rng.standard_normal((400, 32))
+    distances, indices = CosineIndex(database).search(queries, k)
+    ref_distances, ref_indices = reference_rank(queries, database, k)
+    np.testing.assert_array_equal(indices, ref_indices)
+    np.testing.assert_allclose(distances, ref_distances, atol=1e-12)
+
+
+@pytest.mark.parametrize("k", [1, 25, 300])
+def test_exact_duplicates_are_ordered_by_index(k):
+    rng = np.random.default_rng(1)
+    distinct = rng.standard_normal((6, 24))
+    database = distinct[rng.integers(0, 6, 600)]
+    queries = np.concatenate([distinct, rng.standard_normal((44, 24))])
+    distances, indices = CosineIndex(database).search(queries, k)
+    ref_distances, ref_indices = reference_rank(queries, database, k)
+    np.testing.assert_array_equal(indices, ref_indices)
+    np.testing.assert_allclose(distances, ref_distances, atol=1e-12)
+
+
+def test_on_sign_vectors_it_ranks_exactly_like_hamming():
+    # For ±1 vectors of length K, cos = 1 - 2 * hamming / K, a decreasing map.
+    rng = np.random.default_rng(2)
+    queries = rng.choice([-1.0, 1.0], size=(80, 12))
+    database = rng.choice([-1.0, 1.0], size=(1000, 12))
+    distances, indices = CosineIndex(database).search(queries, 50)
+    hamming, hamming_indices = hamming_rank(
+        pack_bits(binarize(queries)), pack_bits(binarize(database)), 50
+    )
+    np.testing.assert_array_equal(indices, hamming_indices)
+    np.testing.assert_allclose(distances, 2.0 * hamming / 12, atol=1e-6)
+
+
+def test_zero_vectors_are_at_distance_one():
+    database = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 0.0], [-1.0, 0.0]])
+    distances, indices = CosineIndex(database).search(np.array([[2.0, 0.0], [0.0, 0.0]]), 4)
+    np.testing.assert_array_equal(indices, [[1, 0, 2, 3], [0, 1, 2, 3]])
+    np.testing.assert_allclose(distances, [[0.0, 1.0, 1.0, 2.0], [1.0, 1.0, 1.0, 1.0]])
+
+
+def test_k_is_clipped_and_inputs_are_validated():
+    index = CosineIndex(np.eye(3))
+    assert len(index) == 3
+    assert index.search(np.ones((2, 3)), 10)[1].shape == (2, 3)
+    with pytest.raises(ValueError, match="dimension"):
+        index.search(np.ones((2, 4)), 1)
+    with pytest.raises(ValueError, match="k must be >= 1"):
+        index.search(np.ones((2, 3)), 0)
+    with pytest.raises(ValueError, match="NaN"):
+        CosineIndex(np.array([[np.nan, 1.0]]))
