@@ -1,0 +1,1 @@
+"""Datasets: synthetic ophthalmic generators, pair sampling and the retrieval DataModules."""

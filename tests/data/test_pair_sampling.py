@@ -47,4 +47,6 @@ def test_impossible_requests_are_clear_errors():
     with pytest.raises(ValueError, match="positive_fraction"):
         draw_pairs(np.array([0, 1]), 3, np.random.default_rng(0), positive_fraction=2.0)
     with pytest.raises(ValueError, match="similar partner"):
-        draw_pairs(np.array([0, 1, 2]), 3, np.random.default_rng(0), positive_fraction=1.0, max_rounds=50)
+        draw_pairs(
+            np.array([0, 1, 2]), 3, np.random.default_rng(0), positive_fraction=1.0, max_rounds=50
+        )

@@ -1,0 +1,115 @@
+"""LightningDataModule for pairwise hash learning and retrieval evaluation."""
+
+from abc import ABC, abstractmethod
+
+import numpy as np
+import pytorch_lightning as pl
+from torch.utils.data import DataLoader
+
+from ash_lightning.data.indexed_image_dataset import IndexedImageDataset
+from ash_lightning.data.pair_dataset import PairDataset
+from ash_lightning.data.pair_sampling import Pairs, draw_pairs
+from ash_lightning.data.retrieval_splits import RetrievalSplits
+
+QUERY_LOADER = 0
+DATABASE_LOADER = 1
+
+
+class RetrievalDataModule(pl.LightningDataModule, ABC):
+    """Training pairs redrawn each epoch; query and database loaders for evaluation.
+
+    Train: random image pairs from the database split, drawn anew for every epoch from
+    ``(seed, epoch)`` (the paper: "the input image pairs were randomly sampled in every
+    iteration"; the authors' notebooks draw them once: ``redraw_pairs_each_epoch=False``).
+    Validation and test: two loaders each, queries first (index 0), then the database
+    (index 1), so that the retrieval callback can rank the one against the other.
+
+    Reference: Fang et al., BIBM 2020, §IV-B.
+
+    Args:
+        seed: Seed of the pair drawing.
+        batch_size: Pairs per training batch (paper: 10).
+        eval_batch_size: Images per evaluation batch.
+        pairs_per_epoch: Pairs drawn per epoch; ``None`` means one per database image.
+        positive_fraction: Share of similar pairs, or ``None`` for uniform pairs.
+        redraw_pairs_each_epoch: Draw new pairs every epoch (paper) or once (released code).
+        num_workers: DataLoader worker processes.
+    """
+
+    def __init__(
+        self,
+        seed: int = 0,
+        batch_size: int = 10,
+        eval_batch_size: int = 256,
+        pairs_per_epoch: int | None = None,
+        positive_fraction: float | None = None,
+        redraw_pairs_each_epoch: bool = True,
+        num_workers: int = 0,
+    ) -> None:
+        super().__init__()
+        for name, value in (("batch_size", batch_size), ("eval_batch_size", eval_batch_size)):
+            if value < 1:
+                raise ValueError(f"data.{name} must be >= 1, got {value}")
+        if pairs_per_epoch is not None and pairs_per_epoch < 1:
+            raise ValueError(f"data.pairs_per_epoch must be >= 1 or null, got {pairs_per_epoch}")
+        self.seed = seed
+        self.batch_size = batch_size
+        self.eval_batch_size = eval_batch_size
+        self.pairs_per_epoch = pairs_per_epoch
+        self.positive_fraction = positive_fraction
+        self.redraw_pairs_each_epoch = redraw_pairs_each_epoch
+        self.num_workers = num_workers
+        self._splits: RetrievalSplits | None = None
+
+    @abstractmethod
+    def load_splits(self) -> RetrievalSplits:
+        """Load or generate the database, validation and test splits."""
+
+    @property
+    def splits(self) -> RetrievalSplits:
+        """The splits, loaded on first use."""
+        if self._splits is None:
+            self._splits = self.load_splits()
+        return self._splits
+
+    def setup(self, stage: str | None = None) -> None:
+        """Load the splits (idempotent)."""
+        _ = self.splits
+
+    def pairs_for_epoch(self, epoch: int) -> Pairs:
+        """The training pairs of ``epoch``, identical on every process."""
+        labels = self.splits.database_labels
+        num_pairs = self.pairs_per_epoch or len(labels)
+        drawn_epoch = epoch if self.redraw_pairs_each_epoch else 0
+        rng = np.random.default_rng([self.seed, drawn_epoch])
+        return draw_pairs(labels, num_pairs, rng, self.positive_fraction)
+
+    def train_dataloader(self) -> DataLoader:
+        """Pairs for the current epoch (the trainer reloads this loader every epoch)."""
+        epoch = self.trainer.current_epoch if self.trainer is not None else 0
+        dataset = PairDataset(self.splits.database_images, self.pairs_for_epoch(epoch))
+        return DataLoader(
+            dataset, batch_size=self.batch_size, shuffle=False, num_workers=self.num_workers
+        )
+
+    def _images_loader(self, images: np.ndarray, labels: np.ndarray) -> DataLoader:
+        return DataLoader(
+            IndexedImageDataset(images, labels),
+            batch_size=self.eval_batch_size,
+            shuffle=False,
+            num_workers=self.num_workers,
+        )
+
+    def database_dataloader(self) -> DataLoader:
+        """The database (training split) images in order."""
+        return self._images_loader(self.splits.database_images, self.splits.database_labels)
+
+    def val_dataloader(self) -> list[DataLoader]:
+        """Validation queries, then the database."""
+        queries = self._images_loader(self.splits.val_images, self.splits.val_labels)
+        return [queries, self.database_dataloader()]
+
+    def test_dataloader(self) -> list[DataLoader]:
+        """Test queries (the paper's query set), then the database."""
+        queries = self._images_loader(self.splits.test_images, self.splits.test_labels)
+        return [queries, self.database_dataloader()]
