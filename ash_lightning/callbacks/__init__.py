@@ -1,0 +1,1 @@
+"""Lightning callbacks: retrieval evaluation at validation and test time."""

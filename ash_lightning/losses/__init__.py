@@ -1,0 +1,1 @@
+"""Losses for learning hash codes, each value-tested against a hand computation."""

@@ -1,0 +1,1 @@
+"""Network pieces: attention blocks (one per file, ``channels`` first), trunks, hash heads."""

@@ -30,7 +30,9 @@ def test_released_loss_by_hand():
     d = (0 + 1 + 4 + 0) / 4  # 1.25
     quant_1 = (0.5 + 0.5 + 0 + 1) / 4
     quant_2 = (0.5 + 0.5 + 0 + 1) / 4
-    assert loss(h1, h2, torch.tensor([0.0])).item() == pytest.approx(0.5 * d + 0.01 * (quant_1 + quant_2))
+    assert loss(h1, h2, torch.tensor([0.0])).item() == pytest.approx(
+        0.5 * d + 0.01 * (quant_1 + quant_2)
+    )
     assert loss(h1, h2, torch.tensor([1.0])).item() == pytest.approx(
         0.5 * (2 - d) + 0.01 * (quant_1 + quant_2)
     )

@@ -28,10 +28,22 @@ def test_ash_u_works_at_any_size_with_derived_fc_width(image_size):
 
 def test_ash_u_layer_order_follows_the_authors_code():
     trunk = ASHUTrunk(ASHAttention, in_channels=1, width=16)
-    kinds = [type(m).__name__ for m in trunk.stem] + ["ATT"] + [type(m).__name__ for m in trunk.tail]
+    kinds = (
+        [type(m).__name__ for m in trunk.stem] + ["ATT"] + [type(m).__name__ for m in trunk.tail]
+    )
     assert kinds == [
-        "Conv2d", "BatchNorm2d", "ReLU", "MaxPool2d", "BatchNorm2d", "ATT",
-        "Conv2d", "BatchNorm2d", "ReLU", "AvgPool2d", "BatchNorm2d", "Flatten",
+        "Conv2d",
+        "BatchNorm2d",
+        "ReLU",
+        "MaxPool2d",
+        "BatchNorm2d",
+        "ATT",
+        "Conv2d",
+        "BatchNorm2d",
+        "ReLU",
+        "AvgPool2d",
+        "BatchNorm2d",
+        "Flatten",
     ]
     assert trunk.stem[0].in_channels == 1 and trunk.tail[0].out_channels == 32
 
@@ -67,9 +79,9 @@ def test_residual_trunk_is_drh_plus_attention(post_conv):
     assert net.feature_width == 16 * 16 * 16
     assert net(torch.randn(2, 3, 32, 32)).shape == (2, 48)
     drh = ResidualTrunk(NoAttention, in_channels=3)
-    assert sum(p.numel() for p in drh.parameters()) == sum(p.numel() for p in trunk.parameters()) - (
-        sum(p.numel() for p in trunk.post_attention.parameters())
-    )
+    assert sum(p.numel() for p in drh.parameters()) == sum(
+        p.numel() for p in trunk.parameters()
+    ) - (sum(p.numel() for p in trunk.post_attention.parameters()))
 
 
 def test_too_small_input_is_a_clear_error():

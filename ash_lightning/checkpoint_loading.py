@@ -1,0 +1,38 @@
+"""Rebuild a trained hashing network from its run configuration and checkpoint."""
+
+from pathlib import Path
+
+import torch
+from hydra.utils import instantiate
+from omegaconf import DictConfig
+from torch import nn
+
+NET_PREFIX = "net."
+
+
+def load_network(cfg: DictConfig, checkpoint_path: str | Path) -> nn.Module:
+    """The network of ``cfg.model`` with the weights of a Lightning checkpoint, in eval mode.
+
+    Args:
+        cfg: The configuration the checkpoint was trained with.
+        checkpoint_path: A ``.ckpt`` written by the run.
+
+    Returns:
+        The network, ready to encode images.
+
+    Raises:
+        FileNotFoundError: No such checkpoint.
+    """
+    path = Path(checkpoint_path)
+    if not path.is_file():
+        raise FileNotFoundError(f"checkpoint not found: {path}")
+    state = torch.load(path, map_location="cpu", weights_only=False)["state_dict"]
+    net: nn.Module = instantiate(cfg.model)
+    net.load_state_dict(
+        {
+            key[len(NET_PREFIX) :]: value
+            for key, value in state.items()
+            if key.startswith(NET_PREFIX)
+        }
+    )
+    return net.eval()

@@ -1,0 +1,59 @@
+"""Validation of a composed configuration, with one-line messages naming the key."""
+
+import numbers
+
+from omegaconf import DictConfig, OmegaConf
+
+CONVENTIONS = ("standard", "authors")
+
+
+class ConfigError(ValueError):
+    """A configuration value or key that cannot be used; the message is one line."""
+
+
+def _value(cfg: DictConfig, key: str) -> object:
+    return OmegaConf.select(cfg, key, throw_on_missing=False)
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def validate_config(cfg: DictConfig) -> None:
+    """Check the top-level knobs before anything is built.
+
+    Args:
+        cfg: The composed run configuration.
+
+    Raises:
+        ConfigError: The first invalid value, e.g. ``bits=0: must be an integer >= 1``.
+    """
+    bits = _value(cfg, "bits")
+    if not _is_int(bits) or bits < 1:
+        raise ConfigError(f"bits={bits}: must be an integer >= 1 (the code length K)")
+    r = _value(cfg, "r")
+    if not _is_number(r) or not 0.0 <= r <= 1.0:
+        raise ConfigError(f"r={r}: must be a number in [0, 1] (the margin ratio of Eq. (2))")
+    seed = _value(cfg, "seed")
+    if not _is_int(seed) or seed < 0:
+        raise ConfigError(f"seed={seed}: must be an integer >= 0")
+    topk = _value(cfg, "topk")
+    topk_list = OmegaConf.to_object(topk) if OmegaConf.is_list(topk) else None
+    if not topk_list or not all(_is_int(k) and k >= 1 for k in topk_list):
+        raise ConfigError(f"topk={topk}: must be a non-empty list of integers >= 1")
+    convention = _value(cfg, "metrics.convention")
+    if convention not in CONVENTIONS:
+        raise ConfigError(
+            f"metrics.convention={convention}: must be one of {', '.join(CONVENTIONS)}"
+        )
+    binarize = _value(cfg, "retrieval.binarize")
+    if not isinstance(binarize, bool):
+        raise ConfigError(f"retrieval.binarize={binarize}: must be true or false")
+    for key in ("data.image_size", "trainer.max_epochs"):
+        value = _value(cfg, key)
+        if value is not None and (not _is_int(value) or value < 1):
+            raise ConfigError(f"{key}={value}: must be an integer >= 1")

@@ -1,0 +1,72 @@
+"""LightningModule that trains one hashing network on image pairs."""
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import pytorch_lightning as pl
+import torch
+from torch import Tensor, nn
+
+OptimizerFactory = Callable[[Iterable[nn.Parameter]], torch.optim.Optimizer]
+
+
+class PairwiseHashingModule(pl.LightningModule):
+    """Siamese training of a hashing network with a pairwise loss.
+
+    One network encodes both images of every pair, so the two branches share weights by
+    construction (the siamese structure of Fang et al., BIBM 2020, §III). Both images go
+    through a single forward call, concatenated along the batch.
+
+    Validation and test steps return the relaxed codes, labels and dataset indices of
+    each batch; :class:`~ash_lightning.callbacks.retrieval_evaluation.RetrievalEvaluation`
+    turns them into retrieval metrics.
+
+    Args:
+        net: Maps images to ``N x K`` relaxed codes.
+        loss: Called as ``loss(codes_1, codes_2, dissimilar)``.
+        optimizer: Builds the optimizer from the parameters (a Hydra ``_partial_``).
+    """
+
+    def __init__(
+        self,
+        net: nn.Module,
+        loss: nn.Module,
+        optimizer: OptimizerFactory,
+    ) -> None:
+        super().__init__()
+        self.net = net
+        self.loss = loss
+        self.optimizer_factory = optimizer
+
+    def forward(self, images: Tensor) -> Tensor:
+        """Relaxed codes of ``images``."""
+        return self.net(images)
+
+    def training_step(self, batch: tuple[Tensor, Tensor, Tensor], batch_idx: int) -> Tensor:
+        """Contrastive loss of one batch of pairs."""
+        first, second, dissimilar = batch
+        codes = self.net(torch.cat([first, second]))
+        codes_1, codes_2 = codes.split(len(first))
+        loss = self.loss(codes_1, codes_2, dissimilar)
+        self.log("train/loss", loss, prog_bar=True, on_step=True, on_epoch=True)
+        return loss
+
+    def _encode_step(self, batch: tuple[Tensor, Tensor, Tensor]) -> dict[str, Tensor]:
+        images, labels, indices = batch
+        return {"outputs": self.net(images), "labels": labels, "indices": indices}
+
+    def validation_step(
+        self, batch: tuple[Tensor, Tensor, Tensor], batch_idx: int, dataloader_idx: int = 0
+    ) -> dict[str, Tensor]:
+        """Encode one batch of queries or database images."""
+        return self._encode_step(batch)
+
+    def test_step(
+        self, batch: tuple[Tensor, Tensor, Tensor], batch_idx: int, dataloader_idx: int = 0
+    ) -> dict[str, Tensor]:
+        """Encode one batch of queries or database images."""
+        return self._encode_step(batch)
+
+    def configure_optimizers(self) -> Any:
+        """The configured optimizer over all parameters."""
+        return self.optimizer_factory(self.parameters())

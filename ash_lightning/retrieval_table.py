@@ -1,0 +1,30 @@
+"""Markdown table of retrieval metrics: one row per method and metric, one column per k."""
+
+from collections.abc import Mapping, Sequence
+
+METRIC_NAMES = ("mHR", "mAP", "mRR")
+
+
+def metric_keys(topk: Sequence[int]) -> list[str]:
+    """The metric names reported for cut-offs ``topk``: ``["mHR@5", ..., "mRR@20"]``."""
+    return [f"{name}@{k}" for name in METRIC_NAMES for k in topk]
+
+
+def retrieval_table(rows: Mapping[str, Mapping[str, float]], topk: Sequence[int]) -> str:
+    """Format ``{method: {"mAP@10": 0.7, ...}}`` as a Markdown table.
+
+    Args:
+        rows: Metrics of each method, keyed like ``"mHR@5"``.
+        topk: The cut-offs to show as columns.
+
+    Returns:
+        The table, one line per method and metric.
+    """
+    header = "| method | metric | " + " | ".join(f"@{k}" for k in topk) + " |"
+    rule = "|---|---|" + "---:|" * len(topk)
+    lines = [header, rule]
+    for method, metrics in rows.items():
+        for name in METRIC_NAMES:
+            cells = " | ".join(f"{metrics[f'{name}@{k}']:.4f}" for k in topk)
+            lines.append(f"| {method} | {name} | {cells} |")
+    return "\n".join(lines)

@@ -1,0 +1,58 @@
+import csv
+import json
+import subprocess
+import sys
+
+import pytest
+
+
+def _run(args, cwd, timeout=900):
+    return subprocess.run(
+        [sys.executable, "-m", "ash_lightning", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=timeout,
+    )
+
+
+@pytest.mark.slow
+def test_table1_sweep_writes_summary(tmp_path):
+    result = _run(
+        [
+            "-m",
+            "r=0.3,0.5,0.7",
+            "bits=12,24,36,48",
+            "data.size=tiny",
+            "data.image_size=32",
+            "trainer.max_epochs=1",
+            "trainer.enable_progress_bar=false",
+            "model.head.hidden_features=256",
+            f"hydra.sweep.dir={tmp_path / 'sweep'}",
+        ],
+        tmp_path,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    sweep = tmp_path / "sweep"
+    assert len(list(sweep.glob("*/results.json"))) == 12
+    rows = list(csv.reader((sweep / "summary_test_mAPat10.csv").open()))
+    assert rows[0] == ["r", "12", "24", "36", "48"]
+    assert [row[0] for row in rows[1:]] == ["0.3", "0.5", "0.7"]
+    job = json.loads((sweep / "0" / "results.json").read_text())
+    assert float(rows[1][1]) == pytest.approx(job["metrics"]["test"]["metrics"]["mAP@10"], abs=1e-6)
+    markdown = (sweep / "summary_test_mAPat10.md").read_text()
+    assert "| r | K = 12 | K = 24 | K = 36 | K = 48 |" in markdown
+    assert markdown.strip().splitlines()[-1] in result.stdout
+
+
+@pytest.mark.slow
+def test_default_run_beats_random_codes(tmp_path):
+    result = _run(
+        [f"hydra.run.dir={tmp_path / 'run'}", "trainer.enable_progress_bar=false"], tmp_path
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    results = json.loads((tmp_path / "run" / "results.json").read_text())
+    trained = results["metrics"]["test"]["metrics"]["mAP@10"]
+    chance = results["metrics"]["random_codes"]["metrics"]["mAP@10"]
+    assert trained > chance + 0.15
+    assert "| ash_u | mAP |" in result.stdout and "| random codes | mAP |" in result.stdout
