@@ -6,7 +6,7 @@ import hydra
 from hydra.errors import InstantiationException
 from omegaconf import DictConfig
 
-from ash_lightning.command_line_check import check_command_line
+from ash_lightning.command_line_check import check_command_line, one_line_message
 from ash_lightning.config_check import ConfigError
 from ash_lightning.config_compose import CONFIG_DIR, CONFIG_NAME
 
@@ -19,7 +19,7 @@ def run(cfg: DictConfig) -> float:
     try:
         results = train(cfg)
     except (ConfigError, InstantiationException) as error:
-        sys.exit(f"config error: {str(error).splitlines()[0]}")
+        sys.exit(f"config error: {one_line_message(error)}")
     print(
         f"\nRetrieval on {results['queries']} test queries against a database of "
         f"{results['database']} ({cfg.bits} bits, {cfg.metrics.convention} metrics, "

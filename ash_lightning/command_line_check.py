@@ -4,7 +4,8 @@ from collections.abc import Sequence
 
 from hydra import compose, initialize_config_dir
 from hydra.core.override_parser.overrides_parser import OverridesParser
-from hydra.errors import HydraException
+from hydra.errors import HydraException, InstantiationException
+from hydra.utils import instantiate
 from omegaconf.errors import OmegaConfBaseException
 
 from ash_lightning.config_check import ConfigError, validate_config
@@ -15,7 +16,10 @@ _FLAGS_WITH_VALUE = {"-cp", "--config-path", "-cn", "--config-name", "-cd", "--c
 _FLAGS_THAT_SKIP_CHECK = _FLAGS_WITH_VALUE | {"--info", "-i", "--help", "-h", "--hydra-help"}
 
 
-def _one_line(error: Exception) -> str:
+def one_line_message(error: Exception) -> str:
+    """A one-line account of a composition, override or instantiation error."""
+    if isinstance(error, InstantiationException) and error.__cause__ is not None:
+        return str(error.__cause__).splitlines()[0]
     text = str(error)
     if text.startswith("Could not override"):
         key = text.split("'")[1]
@@ -43,8 +47,9 @@ def _override_sets(overrides: list[str]) -> list[list[str]]:
 def check_command_line(args: Sequence[str]) -> None:
     """Compose the configuration for each value a command line asks for, and validate it.
 
-    Catches an unknown key, a missing config option, and invalid values (``bits=0``,
-    ``r=1.5``, ``bits=abc``) of every job of a sweep before the first one trains.
+    Catches an unknown key, a missing config option, invalid values (``bits=0``,
+    ``r=1.5``, ``bits=abc``) and data options the DataModule rejects (it loads nothing at
+    construction) for every job of a sweep before the first one trains.
 
     Args:
         args: The command-line arguments after the program name.
@@ -61,5 +66,6 @@ def check_command_line(args: Sequence[str]) -> None:
             for override_set in override_sets:
                 cfg = compose(CONFIG_NAME, overrides=override_set)
                 validate_config(cfg)
+                instantiate(cfg.data)
     except (HydraException, OmegaConfBaseException) as error:
-        raise ConfigError(_one_line(error)) from error
+        raise ConfigError(one_line_message(error)) from error

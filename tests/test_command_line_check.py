@@ -25,6 +25,11 @@ from ash_lightning.config_check import ConfigError
         (["data=nope"], "Could not find 'data/nope'; available: synthetic_asoct, synthetic_fundus"),
         (["-m", "r=0.3,0.5,1.7", "bits=12,24"], "r=1.7"),
         (["-m", "r=0.3", "bits=12,0"], "bits=0"),
+        (
+            ["data.size=huge"],
+            "data.size: size must be one of ['paper', 'small', 'tiny'], got 'huge'",
+        ),
+        (["-m", "data.batch_size=4,0"], "data.batch_size must be >= 1, got 0"),
     ],
 )
 def test_bad_values_and_keys_are_one_line_errors_naming_the_key(args, message):

@@ -4,7 +4,7 @@ from typing import Any, Literal
 
 from ash_lightning.data.retrieval_datamodule import RetrievalDataModule
 from ash_lightning.data.retrieval_splits import RetrievalSplits
-from ash_lightning.data.synthetic import make_synthetic_splits
+from ash_lightning.data.synthetic import make_synthetic_splits, split_sizes
 
 SYNTHETIC_CHANNELS = {"asoct": 1, "fundus": 3}
 
@@ -39,6 +39,12 @@ class SyntheticDataModule(RetrievalDataModule):
                 f"data.channels={channels}, but synthetic {kind} images have "
                 f"{SYNTHETIC_CHANNELS[kind]} channel(s)"
             )
+        try:
+            split_sizes(kind, size)
+        except ValueError as error:
+            raise ValueError(f"data.size: {error}") from error
+        if image_size < 8:
+            raise ValueError(f"data.image_size must be >= 8, got {image_size}")
         self.kind = kind
         self.size = size
         self.image_size = image_size

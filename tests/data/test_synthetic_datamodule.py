@@ -1,0 +1,46 @@
+import numpy as np
+import pytest
+
+from ash_lightning.data.retrieval_datamodule import DATABASE_LOADER, QUERY_LOADER
+from ash_lightning.data.synthetic_datamodule import SyntheticDataModule
+
+
+def test_bad_arguments_fail_at_construction_before_any_generation():
+    with pytest.raises(ValueError, match="data.size"):
+        SyntheticDataModule("asoct", size="huge")
+    with pytest.raises(ValueError, match="data.kind"):
+        SyntheticDataModule("oct", size="tiny")
+    with pytest.raises(ValueError, match="data.channels=3"):
+        SyntheticDataModule("asoct", size="tiny", channels=3)
+    with pytest.raises(ValueError, match="data.batch_size"):
+        SyntheticDataModule("asoct", size="tiny", batch_size=0)
+
+
+def test_pairs_are_redrawn_each_epoch_unless_disabled():
+    module = SyntheticDataModule("asoct", size="tiny", image_size=16, seed=3)
+    first, second = module.pairs_for_epoch(0), module.pairs_for_epoch(1)
+    assert len(first) == 200
+    assert not np.array_equal(first.first, second.first)
+    np.testing.assert_array_equal(first.first, module.pairs_for_epoch(0).first)
+    frozen = SyntheticDataModule(
+        "asoct", size="tiny", image_size=16, seed=3, redraw_pairs_each_epoch=False
+    )
+    np.testing.assert_array_equal(
+        frozen.pairs_for_epoch(0).second, frozen.pairs_for_epoch(5).second
+    )
+
+
+def test_loaders_queries_first_then_database():
+    module = SyntheticDataModule(
+        "fundus", size="tiny", image_size=16, eval_batch_size=64, batch_size=5
+    )
+    val, test = module.val_dataloader(), module.test_dataloader()
+    assert len(val[QUERY_LOADER].dataset) == len(module.splits.val_labels)
+    assert len(test[QUERY_LOADER].dataset) == len(module.splits.test_labels)
+    assert len(test[DATABASE_LOADER].dataset) == len(module.splits.database_labels) == 250
+    images, labels, indices = next(iter(test[DATABASE_LOADER]))
+    assert images.shape == (64, 3, 16, 16) and images.dtype.is_floating_point
+    assert -1.0 <= images.min() and images.max() <= 1.0
+    assert indices.tolist() == list(range(64))
+    first, second, dissimilar = next(iter(module.train_dataloader()))
+    assert first.shape == second.shape == (5, 3, 16, 16) and dissimilar.shape == (5,)
