@@ -114,6 +114,7 @@ def train(cfg: DictConfig) -> dict[str, Any]:
         "python": platform.python_version(),
         "seed": cfg.seed,
         "method": cfg.method,
+        "dataset": cfg.dataset,
         "bits": cfg.bits,
         "r": cfg.r,
         "queries": len(splits.test_labels),
