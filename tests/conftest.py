@@ -15,17 +15,19 @@ TINY_RUN = (
     "trainer.max_epochs=2",
     "trainer.enable_progress_bar=false",
     "trainer.accelerator=cpu",
-    "model.head.hidden_features=256",
 )
+SMALLER_HEAD = ("model.head.hidden_features=256",)
 
 
 @pytest.fixture
 def tiny_config(tmp_path: Path) -> Callable[..., DictConfig]:
-    """Compose conf/ with the tiny-run overrides plus any extra ones, writing to tmp_path."""
+    """Compose conf/ with the tiny-run overrides plus any extra ones, writing to tmp_path.
 
-    def make(
-        *extra: str, output_dir: Path | None = None, base: Sequence[str] = TINY_RUN
-    ) -> DictConfig:
+    Deep models also get a smaller hidden FC; ``shallow=True`` leaves the model alone.
+    """
+
+    def make(*extra: str, output_dir: Path | None = None, shallow: bool = False) -> DictConfig:
+        base: Sequence[str] = TINY_RUN if shallow else (*TINY_RUN, *SMALLER_HEAD)
         return compose_config([*base, *extra], output_dir=output_dir or tmp_path)
 
     yield make

@@ -2,8 +2,9 @@
 
 from typing import Literal
 
-import torch
 from torch import Tensor, nn
+
+from ash_lightning.losses.contrastive_terms import contrastive_terms
 
 PairDistance = Literal["hamming", "mean_squared"]
 
@@ -80,10 +81,8 @@ class ContrastiveHashLoss(nn.Module):
         Returns:
             The scalar loss.
         """
-        y = dissimilar.to(codes_1.dtype)
         distance = self.pair_distance(codes_1, codes_2)
-        hinge = torch.clamp(self.margin - distance, min=0.0)
-        loss = (0.5 * (1.0 - y) * distance + 0.5 * y * hinge).mean()
+        loss = contrastive_terms(distance, dissimilar, self.margin).mean()
         if self.quantization_weight:
             quantization = (codes_1.abs() - 1).abs().mean() + (codes_2.abs() - 1).abs().mean()
             loss = loss + self.quantization_weight * quantization

@@ -1,0 +1,79 @@
+"""Fit a deep hashing network with Lightning and read back its retrieval metrics."""
+
+import time
+
+import pytorch_lightning as pl
+from hydra.utils import instantiate
+from omegaconf import DictConfig
+from torch import nn
+
+from ash_lightning.callbacks.retrieval_evaluation import RetrievalEvaluation
+from ash_lightning.data.retrieval_datamodule import RetrievalDataModule
+from ash_lightning.fit_outcome import FitOutcome
+from ash_lightning.hashing_module import PairwiseHashingModule
+from ash_lightning.retrieval_table import metric_keys
+
+TIMING_NAMES = ("encode_s", "index_build_s", "search_s")
+
+
+def build_trainer(cfg: DictConfig, datamodule: RetrievalDataModule) -> pl.Trainer:
+    """The configured trainer; it reloads the training pairs every epoch when they are redrawn."""
+    callbacks = [instantiate(callback) for callback in cfg.callbacks.values()]
+    found = [callback for callback in callbacks if isinstance(callback, RetrievalEvaluation)]
+    if len(found) != 1:
+        raise ValueError(
+            f"callbacks must contain exactly one RetrievalEvaluation, found {len(found)}"
+        )
+    logger = instantiate(cfg.logger) if cfg.get("logger") else False
+    return instantiate(
+        cfg.trainer,
+        callbacks=callbacks,
+        logger=logger,
+        reload_dataloaders_every_n_epochs=1 if datamodule.redraw_pairs_each_epoch else 0,
+    )
+
+
+def _logged(
+    trainer: pl.Trainer, stage: str, names: list[str] | tuple[str, ...]
+) -> dict[str, float]:
+    """Metrics logged as ``stage/name`` (they reach this process under ddp_spawn too)."""
+    logged = trainer.callback_metrics
+    return {name: float(logged[f"{stage}/{name}"]) for name in names if f"{stage}/{name}" in logged}
+
+
+def fit_deep(cfg: DictConfig, datamodule: RetrievalDataModule, net: nn.Module) -> FitOutcome:
+    """Train ``net`` on pairs with the configured loss, optimizer and trainer, then test it.
+
+    Reference: Fang et al., BIBM 2020, §III-IV (siamese training on image pairs; retrieval
+    of the test queries against the training database).
+
+    Args:
+        cfg: The run configuration.
+        datamodule: Pairs for training, queries and database for evaluation.
+        net: The hashing network of ``cfg.model``.
+
+    Returns:
+        Validation and test metrics (from the retrieval callback) and timings.
+    """
+    module = PairwiseHashingModule(
+        net=net, loss=instantiate(cfg.loss), optimizer=instantiate(cfg.optimizer)
+    )
+    trainer = build_trainer(cfg, datamodule)
+    names = metric_keys(cfg.topk)
+    started = time.perf_counter()
+    trainer.fit(module, datamodule=datamodule)
+    fit_s = time.perf_counter() - started
+    val_metrics = _logged(trainer, "val", names)
+    trainer.test(module, datamodule=datamodule, verbose=False)
+    test_timings = _logged(trainer, "test", TIMING_NAMES)
+    return FitOutcome(
+        test_metrics=_logged(trainer, "test", names),
+        val_metrics=val_metrics,
+        timings_s={
+            "fit": fit_s,
+            "epochs": trainer.current_epoch,
+            "fit_per_epoch": fit_s / max(trainer.current_epoch, 1),
+            **{f"test_{name}": value for name, value in test_timings.items()},
+        },
+        is_global_zero=trainer.is_global_zero,
+    )

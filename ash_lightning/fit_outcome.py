@@ -1,0 +1,21 @@
+"""What fitting one method produced, in the same shape for deep and shallow methods."""
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class FitOutcome:
+    """Retrieval metrics and timings of one fitted method.
+
+    Attributes:
+        test_metrics: Test-query metrics, keyed like ``"mAP@10"``.
+        val_metrics: Validation-query metrics (empty when not evaluated).
+        timings_s: Seconds (and the epoch count for deep methods), e.g. ``fit``,
+            ``test_encode_s``, ``test_index_build_s``, ``test_search_s``.
+        is_global_zero: Whether this process writes the results (false on DDP workers).
+    """
+
+    test_metrics: dict[str, float]
+    val_metrics: dict[str, float] = field(default_factory=dict)
+    timings_s: dict[str, float] = field(default_factory=dict)
+    is_global_zero: bool = True
