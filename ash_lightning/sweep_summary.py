@@ -24,11 +24,30 @@ def _cell(values: list[float]) -> str:
     return f"{statistics.mean(values):.4f} ± {statistics.stdev(values):.4f} (n={len(values)})"
 
 
+def _method_table(
+    cells: dict[tuple[Any, Any], list[float]], rows: str, columns: str, writer: Any
+) -> list[str]:
+    row_values = sorted({row for row, _ in cells})
+    column_values = sorted({column for _, column in cells})
+    column_name = "K" if columns == "bits" else columns
+    header = [rows, *(f"{column_name} = {value}" for value in column_values)]
+    lines = ["| " + " | ".join(header) + " |", "|---|" + "---:|" * len(column_values)]
+    writer.writerow([rows, *column_values])
+    for row in row_values:
+        values = [cells.get((row, column), []) for column in column_values]
+        lines.append(
+            "| " + " | ".join([str(row), *(_cell(v) if v else "—" for v in values)]) + " |"
+        )
+        writer.writerow([row, *(f"{statistics.mean(v):.6f}" if v else "" for v in values)])
+    return lines
+
+
 def summarize_sweep(sweep_dir: Path, rows: str, columns: str, metric: str) -> tuple[str, str]:
     """Markdown and CSV tables of ``metric``: a row per ``rows`` value, a column per ``columns``.
 
-    Every run folder under ``sweep_dir`` with a ``results.json`` contributes; runs that
-    share a cell (e.g. several seeds) are shown as mean ± standard deviation.
+    Every run folder under ``sweep_dir`` with a ``results.json`` contributes, one table per
+    method; runs that share a cell (e.g. several seeds) are shown as mean ± standard
+    deviation.
 
     Args:
         sweep_dir: The multirun folder.
@@ -42,32 +61,21 @@ def summarize_sweep(sweep_dir: Path, rows: str, columns: str, metric: str) -> tu
     Raises:
         FileNotFoundError: No finished run under ``sweep_dir``.
     """
-    cells: dict[tuple[Any, Any], list[float]] = defaultdict(list)
+    cells: dict[str, dict[tuple[Any, Any], list[float]]] = defaultdict(lambda: defaultdict(list))
     for results_path in sorted(sweep_dir.glob(f"*/{RESULTS_FILENAME}")):
         results = read_results(results_path.parent)
         config = results["config"]
-        cells[(config[rows], config[columns])].append(_metric(results, metric))
+        method = results.get("method", "model")
+        cells[method][(config[rows], config[columns])].append(_metric(results, metric))
     if not cells:
         raise FileNotFoundError(f"no {RESULTS_FILENAME} in the run folders of {sweep_dir}")
-    row_values = sorted({row for row, _ in cells})
-    column_values = sorted({column for _, column in cells})
-    column_name = "K" if columns == "bits" else columns
-    header = [rows, *(f"{column_name} = {value}" for value in column_values)]
-    markdown = [
-        f"{metric} over {rows} x {columns} ({sweep_dir})",
-        "",
-        "| " + " | ".join(header) + " |",
-        "|---|" + "---:|" * len(column_values),
-    ]
+    markdown = [f"{metric} over {rows} x {columns} ({sweep_dir})"]
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([rows, *column_values])
-    for row in row_values:
-        values = [cells.get((row, column), []) for column in column_values]
-        markdown.append(
-            "| " + " | ".join([str(row), *(_cell(v) if v else "—" for v in values)]) + " |"
-        )
-        writer.writerow([row, *(f"{statistics.mean(v):.6f}" if v else "" for v in values)])
+    for method, method_cells in sorted(cells.items()):
+        markdown += ["", f"{method}:", ""]
+        writer.writerow([f"method={method}"])
+        markdown += _method_table(method_cells, rows, columns, writer)
     return "\n".join(markdown) + "\n", buffer.getvalue()
 
 

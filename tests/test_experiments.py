@@ -1,0 +1,68 @@
+"""The paper's three comparison experiments run end to end (reduced) and report."""
+
+import subprocess
+import sys
+
+import pytest
+
+from ash_lightning.report import build_report
+
+REDUCED = [
+    "data.size=tiny",
+    "data.image_size=32",
+    "trainer.max_epochs=1",
+    "trainer.enable_progress_bar=false",
+]
+
+
+def _sweep(tmp_path, experiment, *params):
+    sweep = tmp_path / experiment
+    overrides = [f"experiment={experiment}", *REDUCED, *params, f"hydra.sweep.dir={sweep}"]
+    result = subprocess.run(
+        [sys.executable, "-m", "ash_lightning", "-m", *overrides],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=1200,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "comparison report:" in result.stdout
+    return sweep
+
+
+@pytest.mark.slow
+def test_paper_table1_reduced(tmp_path):
+    sweep = _sweep(
+        tmp_path,
+        "paper_table1",
+        "bits=12,24",
+        "r=0.3,0.7",
+    )
+    assert len(list(sweep.glob("*/results.json"))) == 2 * 2 * 3
+    report = (sweep / "report.md").read_text()
+    assert "Table I shape" in report and "(n=3)" in report
+    assert "*0.5918*" in report  # paper, ASOCT-Cataract, r = 0.3, K = 12
+
+
+@pytest.mark.slow
+def test_paper_table2_and_fig3_reduced_and_report_regenerates(tmp_path):
+    table2 = _sweep(
+        tmp_path,
+        "paper_table2",
+        "model=dsh,ash_u",
+        "seed=0",
+    )
+    assert len(list(table2.glob("*/results.json"))) == 2
+    fig3 = _sweep(
+        tmp_path,
+        "paper_fig3",
+        "model=lsh,mhf,dsh_a",
+        "bits=12,24",
+        "seed=0,1,2",
+    )
+    assert len(list(fig3.glob("*/results.json"))) == 3 * 2 * 3
+    assert (fig3 / "fig3_synthetic_asoct.png").stat().st_size > 10_000
+    regenerated = build_report([table2, fig3], tmp_path / "regenerated")
+    text = regenerated.markdown.read_text()
+    for name in ("LSH", "MHF", "DSH-A", "DSH", "ASH-U"):
+        assert f"| {name} |" in text
