@@ -23,6 +23,18 @@ def _is_number(value: object) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
+def _missing_keys(node: object, prefix: str = "") -> list[str]:
+    """Dotted keys whose value is still the mandatory marker ``???`` (Hydra's own node aside)."""
+    if isinstance(node, dict):
+        return [
+            missing
+            for key, value in node.items()
+            if not (prefix == "" and key == "hydra")
+            for missing in _missing_keys(value, f"{prefix}{key}.")
+        ]
+    return [prefix.rstrip(".")] if node == "???" else []
+
+
 def validate_config(cfg: DictConfig) -> None:
     """Check the top-level knobs before anything is built.
 
@@ -32,6 +44,9 @@ def validate_config(cfg: DictConfig) -> None:
     Raises:
         ConfigError: The first invalid value, e.g. ``bits=0: must be an integer >= 1``.
     """
+    missing = sorted(_missing_keys(OmegaConf.to_container(cfg, resolve=False)))
+    if missing:
+        raise ConfigError(f"{missing[0]} is required: set {missing[0]}=VALUE")
     bits = _value(cfg, "bits")
     if not _is_int(bits) or bits < 1:
         raise ConfigError(f"bits={bits}: must be an integer >= 1 (the code length K)")

@@ -15,6 +15,7 @@ from ash_lightning.shallow.lsh import LSH
 from ash_lightning.shallow.mhf import MetricHashingForest
 from ash_lightning.shallow.mhf_split import NodeSplit, SplitSettings
 from ash_lightning.shallow.shallow_model import ShallowHashingModel
+from ash_lightning.shallow.trunk_features import TrunkFeatures
 
 __all__ = [
     "ITQ",
@@ -25,5 +26,6 @@ __all__ = [
     "ShallowHasher",
     "ShallowHashingModel",
     "SplitSettings",
+    "TrunkFeatures",
     "area_weights",
 ]

@@ -1,0 +1,45 @@
+"""Features from the frozen trunk of a trained run, for the shallow hashers."""
+
+from pathlib import Path
+
+import numpy as np
+import torch
+from omegaconf import OmegaConf
+
+from ash_lightning.checkpoint_loading import load_network
+from ash_lightning.data.image_tensors import to_network_input
+from ash_lightning.results_file import read_results
+
+DEFAULT_CHECKPOINT = "checkpoints/last.ckpt"
+
+
+class TrunkFeatures:
+    """Flattened trunk features of a trained hashing network (frozen, eval mode).
+
+    Lets LSH, ITQ and MHF hash learned features instead of raw pixels, the two-stage
+    setting the ASH paper contrasts with end-to-end deep hashing (Fang et al., BIBM 2020,
+    §II). The network is rebuilt from the run's ``results.json`` configuration and loaded
+    from its checkpoint.
+
+    Args:
+        run_dir: Folder of a finished deep run (holds ``results.json`` and checkpoints).
+        checkpoint: Checkpoint path relative to ``run_dir``.
+        batch_size: Images per forward pass.
+    """
+
+    def __init__(
+        self, run_dir: str | Path, checkpoint: str = DEFAULT_CHECKPOINT, batch_size: int = 256
+    ) -> None:
+        run = Path(run_dir)
+        config = OmegaConf.create(read_results(run)["config"])
+        self.trunk = load_network(config, run / checkpoint).trunk
+        self.batch_size = batch_size
+
+    def __call__(self, images: np.ndarray) -> np.ndarray:
+        """Map uint8 ``(n, C, H, W)`` images to float32 ``(n, F)`` trunk features."""
+        chunks = []
+        with torch.no_grad():
+            for start in range(0, len(images), self.batch_size):
+                batch = to_network_input(images[start : start + self.batch_size])
+                chunks.append(self.trunk(batch).numpy())
+        return np.concatenate(chunks).astype(np.float32)
