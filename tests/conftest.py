@@ -9,13 +9,12 @@ from omegaconf import DictConfig
 
 from ash_lightning.config_compose import compose_config
 
-TINY_RUN = (
-    "data.size=tiny",
-    "data.image_size=32",
+TINY_TRAINER = (
     "trainer.max_epochs=2",
     "trainer.enable_progress_bar=false",
     "trainer.accelerator=cpu",
 )
+TINY_RUN = ("data.size=tiny", "data.image_size=32", *TINY_TRAINER)
 SMALLER_HEAD = ("model.head.hidden_features=256",)
 
 
@@ -29,6 +28,19 @@ def tiny_config(tmp_path: Path) -> Callable[..., DictConfig]:
     def make(*extra: str, output_dir: Path | None = None, shallow: bool = False) -> DictConfig:
         base: Sequence[str] = TINY_RUN if shallow else (*TINY_RUN, *SMALLER_HEAD)
         return compose_config([*base, *extra], output_dir=output_dir or tmp_path)
+
+    yield make
+    GlobalHydra.instance().clear()
+
+
+@pytest.fixture
+def trainer_only_config(tmp_path: Path) -> Callable[..., DictConfig]:
+    """Compose conf/ with the tiny trainer and head overrides only (for real-image data configs)."""
+
+    def make(*extra: str, output_dir: Path | None = None) -> DictConfig:
+        return compose_config(
+            [*TINY_TRAINER, *SMALLER_HEAD, *extra], output_dir=output_dir or tmp_path
+        )
 
     yield make
     GlobalHydra.instance().clear()

@@ -22,7 +22,11 @@ from ash_lightning.config_check import ConfigError
         (["data.image_size=0"], "data.image_size=0"),
         (["foo=1"], "unknown key 'foo'"),
         (["model.trunk.widthh=3"], "unknown key 'model.trunk.widthh'"),
-        (["data=nope"], "Could not find 'data/nope'; available: synthetic_asoct, synthetic_fundus"),
+        (
+            ["data=nope"],
+            "Could not find 'data/nope'; available: asoct_cataract, eye_diseases_4class, "
+            "fundus_isee, manifest, synthetic_asoct, synthetic_fundus",
+        ),
         (["-m", "r=0.3,0.5,1.7", "bits=12,24"], "r=1.7"),
         (["-m", "r=0.3", "bits=12,0"], "bits=0"),
         (

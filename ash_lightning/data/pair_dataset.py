@@ -1,5 +1,7 @@
 """Dataset of training image pairs."""
 
+from collections.abc import Callable
+
 import numpy as np
 import torch
 from torch.utils.data import Dataset
@@ -14,16 +16,29 @@ class PairDataset(Dataset[tuple[torch.Tensor, torch.Tensor, torch.Tensor]]):
     Args:
         images: ``N x C x H x W`` uint8 images.
         pairs: Index pairs into ``images``.
+        transform: Optional train-time augmentation of one ``C x H x W`` uint8 image.
     """
 
-    def __init__(self, images: np.ndarray, pairs: Pairs) -> None:
+    def __init__(
+        self,
+        images: np.ndarray,
+        pairs: Pairs,
+        transform: Callable[[np.ndarray], np.ndarray] | None = None,
+    ) -> None:
         self.images = images
         self.pairs = pairs
+        self.transform = transform
+
+    def _image(self, index: int) -> torch.Tensor:
+        image = self.images[index]
+        if self.transform is not None:
+            image = self.transform(image)
+        return to_network_input(image)
 
     def __len__(self) -> int:
         return len(self.pairs)
 
     def __getitem__(self, index: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        first = to_network_input(self.images[self.pairs.first[index]])
-        second = to_network_input(self.images[self.pairs.second[index]])
+        first = self._image(self.pairs.first[index])
+        second = self._image(self.pairs.second[index])
         return first, second, torch.tensor(self.pairs.dissimilar[index])

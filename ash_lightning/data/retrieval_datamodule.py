@@ -1,6 +1,7 @@
 """LightningDataModule for pairwise hash learning and retrieval evaluation."""
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 
 import numpy as np
 import pytorch_lightning as pl
@@ -34,6 +35,7 @@ class RetrievalDataModule(pl.LightningDataModule, ABC):
         positive_fraction: Share of similar pairs, or ``None`` for uniform pairs.
         redraw_pairs_each_epoch: Draw new pairs every epoch (paper) or once (released code).
         num_workers: DataLoader worker processes.
+        train_transform: Optional augmentation of training images (``C x H x W`` uint8).
     """
 
     def __init__(
@@ -45,6 +47,7 @@ class RetrievalDataModule(pl.LightningDataModule, ABC):
         positive_fraction: float | None = None,
         redraw_pairs_each_epoch: bool = True,
         num_workers: int = 0,
+        train_transform: Callable[[np.ndarray], np.ndarray] | None = None,
     ) -> None:
         super().__init__()
         for name, value in (("batch_size", batch_size), ("eval_batch_size", eval_batch_size)):
@@ -59,6 +62,7 @@ class RetrievalDataModule(pl.LightningDataModule, ABC):
         self.positive_fraction = positive_fraction
         self.redraw_pairs_each_epoch = redraw_pairs_each_epoch
         self.num_workers = num_workers
+        self.train_transform = train_transform
         self._splits: RetrievalSplits | None = None
 
     @abstractmethod
@@ -87,7 +91,9 @@ class RetrievalDataModule(pl.LightningDataModule, ABC):
     def train_dataloader(self) -> DataLoader:
         """Pairs for the current epoch (the trainer reloads this loader every epoch)."""
         epoch = self.trainer.current_epoch if self.trainer is not None else 0
-        dataset = PairDataset(self.splits.database_images, self.pairs_for_epoch(epoch))
+        dataset = PairDataset(
+            self.splits.database_images, self.pairs_for_epoch(epoch), self.train_transform
+        )
         return DataLoader(
             dataset, batch_size=self.batch_size, shuffle=False, num_workers=self.num_workers
         )

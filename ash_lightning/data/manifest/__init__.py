@@ -1,0 +1,20 @@
+"""Labelled image collections: manifest reading, stratified splits, checks and the image cache."""
+
+from ash_lightning.data.manifest.errors import ManifestError
+from ash_lightning.data.manifest.image_cache import CachedImages, load_images
+from ash_lightning.data.manifest.manifest_reader import Manifest, read_manifest
+from ash_lightning.data.manifest.preprocessing import BadImageError
+from ash_lightning.data.manifest.split_checks import check_splits
+from ash_lightning.data.manifest.stratified_split import split_indices, splits_from_column
+
+__all__ = [
+    "BadImageError",
+    "CachedImages",
+    "Manifest",
+    "ManifestError",
+    "check_splits",
+    "load_images",
+    "read_manifest",
+    "split_indices",
+    "splits_from_column",
+]

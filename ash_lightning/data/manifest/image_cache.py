@@ -1,0 +1,243 @@
+"""Decode a list of image files once into a validated, atomically written ``.npy`` cache."""
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from itertools import repeat
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+from ash_lightning.data.manifest.preprocessing import BadImageError, preprocess
+
+CACHE_FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class CachedImages:
+    """Decoded images and where they came from.
+
+    Attributes:
+        images: ``(n_kept, C, S, S)`` uint8, memory-mapped read-only when cached.
+        kept: int64 indices, into the input path list, of the images kept.
+        bad: Relative paths skipped as unreadable (only with ``on_bad_image="skip"``).
+        cache_file: The ``.npy`` used, or None without a cache.
+        from_cache: True when an existing valid cache was reused.
+    """
+
+    images: np.ndarray
+    kept: np.ndarray
+    bad: tuple[str, ...]
+    cache_file: Path | None
+    from_cache: bool
+
+
+@dataclass(frozen=True)
+class _Settings:
+    """What, besides the files themselves, determines the decoded pixels."""
+
+    image_size: int
+    channels: int
+    crop_border: bool
+
+    def shape(self, count: int) -> tuple[int, int, int, int]:
+        """The array shape for ``count`` images."""
+        return (count, self.channels, self.image_size, self.image_size)
+
+
+def _cache_key(root: Path, paths: Sequence[str], settings: _Settings) -> str:
+    """Hash the format version, the settings and every file's path, size and mtime (ns).
+
+    A missing file hashes as size and mtime -1, so that it fails at decoding, not here.
+    """
+    digest = hashlib.sha256()
+    header = [CACHE_FORMAT_VERSION, settings.image_size, settings.channels, settings.crop_border]
+    digest.update(json.dumps(header).encode())
+    for relative in paths:
+        try:
+            stat = (root / relative).stat()
+            size, mtime = stat.st_size, stat.st_mtime_ns
+        except FileNotFoundError:
+            size, mtime = -1, -1
+        digest.update(b"\n" + json.dumps([relative, size, mtime]).encode())
+    return digest.hexdigest()
+
+
+def _read_cache(
+    npy: Path, meta_file: Path, key: str, count: int, settings: _Settings
+) -> CachedImages | None:
+    """Return the cache under ``key`` if both files exist and agree; None otherwise."""
+    if not (npy.is_file() and meta_file.is_file()):
+        return None
+    try:
+        meta = json.loads(meta_file.read_text())
+        kept = np.asarray(meta["kept"], dtype=np.int64)
+        bad = tuple(str(path) for path in meta["bad"])
+        images = np.load(npy, mmap_mode="r")
+        valid = (
+            meta["version"] == CACHE_FORMAT_VERSION
+            and meta["key"] == key
+            and meta["n"] == count == kept.size + len(bad)
+            and tuple(meta["shape"]) == images.shape == settings.shape(kept.size)
+            and images.dtype == np.uint8
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return CachedImages(images, kept, bad, npy, from_cache=True) if valid else None
+
+
+def _decode_or_error(path: Path, settings: _Settings) -> np.ndarray | BadImageError:
+    """Preprocess one file, returning (not raising) its error when it is unreadable."""
+    try:
+        return preprocess(path, settings.image_size, settings.channels, settings.crop_border)
+    except BadImageError as error:
+        return error
+
+
+def _fill(
+    target: np.ndarray,
+    root: Path,
+    paths: Sequence[str],
+    settings: _Settings,
+    on_bad_image: Literal["error", "skip"],
+    num_threads: int,
+) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Decode into the leading rows of ``target``; return the kept indices and bad paths.
+
+    Raises:
+        BadImageError: A file is unreadable and ``on_bad_image`` is "error", or all are.
+    """
+    kept: list[int] = []
+    bad: list[str] = []
+    executor = ThreadPoolExecutor(max_workers=num_threads)
+    try:
+        results = executor.map(_decode_or_error, (root / path for path in paths), repeat(settings))
+        for index, result in enumerate(results):
+            if isinstance(result, BadImageError):
+                if on_bad_image == "error":
+                    raise result
+                bad.append(paths[index])
+            else:
+                target[len(kept)] = result
+                kept.append(index)
+    finally:  # on an error, drop the queued decodes instead of waiting for them
+        executor.shutdown(wait=True, cancel_futures=True)
+    if not kept:
+        raise BadImageError(f"all {len(paths)} images under {root} are unreadable")
+    return np.asarray(kept, dtype=np.int64), tuple(bad)
+
+
+def _temporary(cache_dir: Path, key: str, suffix: str) -> Path:
+    """Create an empty, uniquely named temporary file in ``cache_dir``."""
+    handle, name = tempfile.mkstemp(prefix=f".{key}.", suffix=suffix, dir=cache_dir)
+    os.close(handle)
+    return Path(name)
+
+
+def _build_cache(
+    npy: Path,
+    meta_file: Path,
+    key: str,
+    meta: dict[str, Any],
+    fill_args: tuple[Path, Sequence[str], _Settings, Literal["error", "skip"], int],
+) -> CachedImages:
+    """Decode into temporaries, then move the array and (last) the metadata into place.
+
+    On any failure every temporary is removed, so no half-written file remains.
+    """
+    settings = fill_args[2]
+    temporaries: list[Path] = []
+    try:
+        full_file = _temporary(npy.parent, key, ".npy.tmp")
+        temporaries.append(full_file)
+        full = np.lib.format.open_memmap(full_file, "w+", np.uint8, settings.shape(meta["n"]))
+        kept, bad = _fill(full, *fill_args)
+        array_file = full_file
+        if bad:
+            array_file = _temporary(npy.parent, key, ".npy.tmp")
+            temporaries.append(array_file)
+            shrunk = np.lib.format.open_memmap(
+                array_file, "w+", np.uint8, settings.shape(kept.size)
+            )
+            shrunk[:] = full[: kept.size]
+            shrunk.flush()
+            del shrunk
+        full.flush()
+        del full
+        meta.update(kept=kept.tolist(), bad=list(bad), shape=list(settings.shape(kept.size)))
+        meta_temporary = _temporary(npy.parent, key, ".json.tmp")
+        temporaries.append(meta_temporary)
+        with meta_temporary.open("w") as stream:
+            json.dump(meta, stream)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(array_file, npy)
+        os.replace(meta_temporary, meta_file)
+    finally:
+        for temporary in temporaries:
+            temporary.unlink(missing_ok=True)
+    return CachedImages(np.load(npy, mmap_mode="r"), kept, bad, npy, from_cache=False)
+
+
+def load_images(
+    root: Path,
+    paths: Sequence[str],
+    image_size: int,
+    channels: int = 3,
+    crop_border: bool = False,
+    on_bad_image: Literal["error", "skip"] = "error",
+    cache_dir: Path | None = None,
+    num_threads: int = 2,
+) -> CachedImages:
+    """Decode and resize image files, reusing a valid cache in ``cache_dir`` when there is one.
+
+    The cache is keyed on the settings and every file's relative path, size and mtime, so a
+    cache for another file list, size or file version is never reused; a cache under the
+    right key is reused only when its metadata and array agree, and rebuilt otherwise.
+
+    Args:
+        root: Directory the paths are relative to.
+        paths: Image files, relative to ``root``; the output keeps their order.
+        image_size: Side of the square output images, in pixels.
+        channels: 3 for RGB, 1 for grey.
+        crop_border: Whether to crop the black surround of each image before resizing.
+        on_bad_image: "error" raises on the first unreadable file; "skip" leaves it out.
+        cache_dir: Directory of ``<key>.npy`` and ``<key>.json``; None decodes in memory.
+        num_threads: Decoding threads.
+
+    Returns:
+        The images, the kept indices, the skipped paths and where the cache lies.
+
+    Raises:
+        BadImageError: A file is unreadable with ``on_bad_image="error"``, or all are.
+        ValueError: ``paths`` is empty.
+    """
+    if not paths:
+        raise ValueError(f"no image paths given under {root}")
+    settings = _Settings(image_size, channels, crop_border)
+    fill_args = (root, paths, settings, on_bad_image, num_threads)
+    if cache_dir is None:
+        images = np.empty(settings.shape(len(paths)), dtype=np.uint8)
+        kept, bad = _fill(images, *fill_args)
+        return CachedImages(images[: kept.size], kept, bad, None, from_cache=False)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    key = _cache_key(root, paths, settings)
+    npy, meta_file = cache_dir / f"{key}.npy", cache_dir / f"{key}.json"
+    cached = _read_cache(npy, meta_file, key, len(paths), settings)
+    if cached is not None:
+        return cached
+    meta = {
+        "version": CACHE_FORMAT_VERSION,
+        "key": key,
+        "n": len(paths),
+        "root": str(root),
+        "image_size": image_size,
+        "channels": channels,
+        "crop_border": crop_border,
+    }
+    return _build_cache(npy, meta_file, key, meta, fill_args)

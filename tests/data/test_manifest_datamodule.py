@@ -1,0 +1,93 @@
+"""Real-image folders train and evaluate through the same entry point."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hydra.utils import instantiate
+from PIL import Image
+
+from ash_lightning.command_line_check import check_command_line
+from ash_lightning.config_check import ConfigError
+from ash_lightning.train import train
+
+SHARED_SET = Path(__file__).resolve().parents[3] / "shared" / "data" / "eye_diseases_4class"
+
+
+def _write_class_folders(root: Path, per_class: int = 12) -> None:
+    rng = np.random.default_rng(0)
+    for label, colour in enumerate([(200, 40, 40), (40, 200, 40), (40, 40, 200)]):
+        folder = root / f"class_{label}"
+        folder.mkdir(parents=True)
+        for index in range(per_class):
+            pixels = rng.integers(0, 60, (24, 24, 3)).astype(np.uint8)
+            pixels[6:18, 6:18] = colour
+            Image.fromarray(pixels).save(folder / f"{index}.png")
+
+
+def _manifest_run(make_config, root: Path, out: Path, *extra: str) -> dict:
+    cfg = make_config(
+        "data=manifest",
+        f"data.root={root}",
+        "data.image_size=16",
+        f"data.cache_dir={out.parent / 'cache'}",
+        "data.query_fraction=0.25",
+        "trainer.max_epochs=1",
+        *extra,
+        output_dir=out,
+    )
+    return train(cfg)
+
+
+def test_class_folders_train_and_the_cache_is_reused(trainer_only_config, tmp_path):
+    root = tmp_path / "images"
+    _write_class_folders(root)
+    first = _manifest_run(trainer_only_config, root, tmp_path / "run1")
+    cached = sorted((tmp_path / "cache").glob("*.npy"))
+    assert len(cached) == 1
+    assert first["dataset"] == "manifest" and first["queries"] == 9
+    second = _manifest_run(trainer_only_config, root, tmp_path / "run2")
+    assert sorted((tmp_path / "cache").glob("*.npy")) == cached
+    assert second["metrics"] == first["metrics"]
+    _manifest_run(trainer_only_config, root, tmp_path / "run3", "data.image_size=24")
+    assert len(list((tmp_path / "cache").glob("*.npy"))) == 2
+
+
+def test_multi_label_rows_flow_through_to_the_metrics(trainer_only_config, tmp_path):
+    root = tmp_path / "images"
+    _write_class_folders(root)
+    rows = ["path,label"]
+    for path in sorted(root.rglob("*.png")):
+        relative = path.relative_to(root).as_posix()
+        label = path.parent.name
+        rows.append(
+            f"{relative},{label}|shared" if path.stem in {"0", "1", "2"} else f"{relative},{label}"
+        )
+    (root / "labels.csv").write_text("\n".join(rows) + "\n")
+    results = _manifest_run(trainer_only_config, root, tmp_path / "run")
+    assert results["metrics"]["test"]["metrics"]["mAP@10"] >= 0.0
+    assert results["queries"] > 0
+
+
+def test_missing_root_is_a_one_line_error_before_training(tmp_path):
+    with pytest.raises(ConfigError, match="data root not found"):
+        check_command_line(["data=manifest", f"data.root={tmp_path / 'nope'}"])
+    with pytest.raises(ConfigError, match="data.root is required"):
+        check_command_line(["data=manifest"])
+
+
+@pytest.mark.skipif(not SHARED_SET.is_dir(), reason="public eye_diseases_4class set not present")
+def test_public_fundus_set_composes_and_splits(trainer_only_config, tmp_path):
+    cfg = trainer_only_config(
+        "data=eye_diseases_4class",
+        f"data.root={SHARED_SET}",
+        f"data.cache_dir={tmp_path}",
+    )
+    datamodule = instantiate(cfg.data)
+    assert datamodule.splits.class_names == (
+        "cataract",
+        "diabetic_retinopathy",
+        "glaucoma",
+        "normal",
+    )
+    assert len(datamodule.splits.test_labels) == pytest.approx(422, abs=4)
