@@ -91,3 +91,43 @@ def test_public_fundus_set_composes_and_splits(trainer_only_config, tmp_path):
         "normal",
     )
     assert len(datamodule.splits.test_labels) == pytest.approx(422, abs=4)
+
+
+def test_paper_dataset_configs_read_their_documented_layouts(trainer_only_config, tmp_path):
+    root = tmp_path / "asoct"
+    root.mkdir()
+    rows = ["path,label,split"]
+    rng = np.random.default_rng(1)
+    for index in range(30):
+        grade = index % 5
+        Image.fromarray(rng.integers(0, 255, (20, 20), dtype=np.uint8)).save(root / f"{index}.png")
+        rows.append(f"{index}.png,grade_{grade},{'test' if index >= 25 else 'database'}")
+    (root / "labels.csv").write_text("\n".join(rows) + "\n")
+    cfg = trainer_only_config(
+        "data=asoct_cataract", f"data.root={root}", f"data.cache_dir={tmp_path / 'c'}"
+    )
+    splits = instantiate(cfg.data).splits
+    assert splits.test_images.shape == (5, 1, 64, 64)
+    assert len(splits.database_labels) + len(splits.val_labels) == 25
+
+    fundus = tmp_path / "fundus"
+    _write_class_folders(fundus)
+    cfg = trainer_only_config(
+        "data=fundus_isee", f"data.root={fundus}", f"data.cache_dir={tmp_path / 'c'}"
+    )
+    module = instantiate(cfg.data)
+    assert module.crop_black_border and module.query_fraction == 0.1
+    assert module.splits.database_images.shape[1] == 3
+
+
+def test_bad_image_stops_by_default_and_is_skipped_on_request(trainer_only_config, tmp_path):
+    root = tmp_path / "images"
+    _write_class_folders(root)
+    (root / "class_0" / "5.png").write_bytes(b"not an image")
+    overrides = ("data=manifest", f"data.root={root}", "data.cache_dir=null", "data.image_size=16")
+    with pytest.raises(ValueError, match="5.png"):
+        _ = instantiate(trainer_only_config(*overrides).data).splits
+    assert not list(tmp_path.glob("**/*.npy"))
+    splits = instantiate(trainer_only_config(*overrides, "data.on_bad_image=skip").data).splits
+    total = len(splits.database_labels) + len(splits.val_labels) + len(splits.test_labels)
+    assert total == 35
