@@ -12,6 +12,7 @@ from ash_lightning.data.retrieval_datamodule import RetrievalDataModule
 from ash_lightning.fit_outcome import FitOutcome
 from ash_lightning.hashing_module import PairwiseHashingModule
 from ash_lightning.retrieval_table import metric_keys
+from ash_lightning.triplet_hashing_module import TripletHashingModule
 
 TIMING_NAMES = ("encode_s", "index_build_s", "search_s")
 
@@ -42,7 +43,7 @@ def _logged(
 
 
 def fit_deep(cfg: DictConfig, datamodule: RetrievalDataModule, net: nn.Module) -> FitOutcome:
-    """Train ``net`` on pairs with the configured loss, optimizer and trainer, then test it.
+    """Train ``net`` on pairs (or triplets, when the loss asks for them), then test it.
 
     Reference: Fang et al., BIBM 2020, §III-IV (siamese training on image pairs; retrieval
     of the test queries against the training database).
@@ -55,9 +56,12 @@ def fit_deep(cfg: DictConfig, datamodule: RetrievalDataModule, net: nn.Module) -
     Returns:
         Validation and test metrics (from the retrieval callback) and timings.
     """
-    module = PairwiseHashingModule(
-        net=net, loss=instantiate(cfg.loss), optimizer=instantiate(cfg.optimizer)
+    loss = instantiate(cfg.loss)
+    datamodule.sampling = getattr(loss, "sampling", "pairs")
+    module_class = (
+        TripletHashingModule if datamodule.sampling == "triplets" else PairwiseHashingModule
     )
+    module = module_class(net=net, loss=loss, optimizer=instantiate(cfg.optimizer))
     trainer = build_trainer(cfg, datamodule)
     names = metric_keys(cfg.topk)
     started = time.perf_counter()

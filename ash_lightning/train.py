@@ -35,6 +35,13 @@ def _resolved_without_hydra(cfg: DictConfig) -> dict[str, Any]:
     return OmegaConf.to_container(snapshot, resolve=True)
 
 
+def _classes_from_data(cfg: DictConfig, datamodule: RetrievalDataModule) -> dict[str, int]:
+    """``num_classes`` for a model whose config leaves it null (a class head, e.g. ATH)."""
+    if "num_classes" in cfg.model and cfg.model.num_classes is None:
+        return {"num_classes": len(datamodule.splits.class_names)}
+    return {}
+
+
 def train(cfg: DictConfig) -> dict[str, Any]:
     """Fit, test and record one run, deep (Lightning) or shallow (LSH, ITQ, MHF).
 
@@ -54,7 +61,7 @@ def train(cfg: DictConfig) -> dict[str, Any]:
     pl.seed_everything(cfg.seed, workers=True)
 
     datamodule: RetrievalDataModule = instantiate(cfg.data)
-    model = instantiate(cfg.model)
+    model = instantiate(cfg.model, **_classes_from_data(cfg, datamodule))
     if isinstance(model, ShallowHashingModel):
         outcome = fit_shallow(cfg, datamodule, model)
     else:

@@ -101,3 +101,11 @@ def test_supervised_shallow_method_beats_random_codes_on_synthetic_data(tiny_con
     trained = results["metrics"]["test"]["metrics"]["mAP@10"]
     chance = results["metrics"]["random_codes"]["metrics"]["mAP@10"]
     assert trained > chance + 0.1
+
+
+def test_ath_trains_on_triplets_and_beats_random_codes(tiny_config):
+    results = train(tiny_config("model=ath", "loss=triplet_ce", "trainer.max_epochs=3"))
+    trained = results["metrics"]["test"]["metrics"]["mAP@10"]
+    chance = results["metrics"]["random_codes"]["metrics"]["mAP@10"]
+    assert results["method"] == "ath"
+    assert trained > chance + 0.05, (trained, chance)

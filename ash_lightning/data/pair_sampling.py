@@ -1,4 +1,4 @@
-"""Random image pairs with similarity labels, redrawn every epoch."""
+"""Random image pairs and triplets with similarity labels, redrawn every epoch."""
 
 from dataclasses import dataclass
 
@@ -93,3 +93,69 @@ def draw_pairs(
         )
     dissimilar = (~similar(labels[first], labels[second])).astype(np.float32)
     return Pairs(first=first, second=second, dissimilar=dissimilar)
+
+
+@dataclass(frozen=True)
+class Triplets:
+    """Anchor, positive (similar to the anchor) and negative (dissimilar) image indices."""
+
+    anchor: np.ndarray
+    positive: np.ndarray
+    negative: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.anchor)
+
+
+def _partners(
+    labels: np.ndarray,
+    anchors: np.ndarray,
+    want_similar: bool,
+    rng: np.random.Generator,
+    max_rounds: int,
+) -> np.ndarray:
+    """A uniformly drawn similar (or dissimilar) partner for every anchor, never itself."""
+    partners = np.empty(len(anchors), dtype=np.int64)
+    pending = np.arange(len(anchors))
+    for _ in range(max_rounds):
+        candidates = rng.integers(0, len(labels), len(pending))
+        matches = similar(labels[anchors[pending]], labels[candidates]) == want_similar
+        accepted = matches & (candidates != anchors[pending])
+        partners[pending[accepted]] = candidates[accepted]
+        pending = pending[~accepted]
+        if len(pending) == 0:
+            return partners
+    kind = "similar" if want_similar else "dissimilar"
+    raise ValueError(
+        f"could not find a {kind} partner for image {int(anchors[pending[0]])} in "
+        f"{max_rounds} rounds: does its class have another image?"
+    )
+
+
+def draw_triplets(
+    labels: np.ndarray, num_triplets: int, rng: np.random.Generator, max_rounds: int = 10_000
+) -> Triplets:
+    """Draw (anchor, positive, negative) triplets, redrawn every epoch like the pairs.
+
+    The anchor is uniform over the images; the positive is drawn uniformly among the other
+    images similar to it (same label, or a shared label) and the negative among the
+    dissimilar ones. Used by ATH's triplet cross-entropy loss.
+
+    Reference: Fang, Fu, Liu, ATH, Medical Image Analysis 2021 (positive from the query's
+    class, negative from another class).
+
+    Args:
+        labels: ``N`` integer labels or ``N x C`` multi-hot labels.
+        num_triplets: Number of triplets.
+        rng: Source of randomness.
+        max_rounds: Rejection rounds before giving up.
+
+    Returns:
+        The triplets.
+    """
+    if len(labels) < 2:
+        raise ValueError(f"need at least 2 images to draw triplets, got {len(labels)}")
+    anchor = rng.integers(0, len(labels), num_triplets)
+    positive = _partners(labels, anchor, True, rng, max_rounds)
+    negative = _partners(labels, anchor, False, rng, max_rounds)
+    return Triplets(anchor=anchor, positive=positive, negative=negative)

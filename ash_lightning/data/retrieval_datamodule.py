@@ -9,8 +9,9 @@ from torch.utils.data import DataLoader
 
 from ash_lightning.data.indexed_image_dataset import IndexedImageDataset
 from ash_lightning.data.pair_dataset import PairDataset
-from ash_lightning.data.pair_sampling import Pairs, draw_pairs
+from ash_lightning.data.pair_sampling import Pairs, Triplets, draw_pairs, draw_triplets
 from ash_lightning.data.retrieval_splits import RetrievalSplits
+from ash_lightning.data.triplet_dataset import TripletDataset
 
 QUERY_LOADER = 0
 DATABASE_LOADER = 1
@@ -36,6 +37,8 @@ class RetrievalDataModule(pl.LightningDataModule, ABC):
         redraw_pairs_each_epoch: Draw new pairs every epoch (paper) or once (released code).
         num_workers: DataLoader worker processes.
         train_transform: Optional augmentation of training images (``C x H x W`` uint8).
+        sampling: ``"pairs"`` (ASH and the pairwise baselines) or ``"triplets"`` (ATH); set
+            by the training code from the loss.
     """
 
     def __init__(
@@ -48,6 +51,7 @@ class RetrievalDataModule(pl.LightningDataModule, ABC):
         redraw_pairs_each_epoch: bool = True,
         num_workers: int = 0,
         train_transform: Callable[[np.ndarray], np.ndarray] | None = None,
+        sampling: str = "pairs",
     ) -> None:
         super().__init__()
         for name, value in (("batch_size", batch_size), ("eval_batch_size", eval_batch_size)):
@@ -63,6 +67,7 @@ class RetrievalDataModule(pl.LightningDataModule, ABC):
         self.redraw_pairs_each_epoch = redraw_pairs_each_epoch
         self.num_workers = num_workers
         self.train_transform = train_transform
+        self.sampling = sampling
         self._splits: RetrievalSplits | None = None
 
     @abstractmethod
@@ -88,12 +93,29 @@ class RetrievalDataModule(pl.LightningDataModule, ABC):
         rng = np.random.default_rng([self.seed, drawn_epoch])
         return draw_pairs(labels, num_pairs, rng, self.positive_fraction)
 
+    def triplets_for_epoch(self, epoch: int) -> Triplets:
+        """The training triplets of ``epoch``, identical on every process."""
+        labels = self.splits.database_labels
+        num_triplets = self.pairs_per_epoch or len(labels)
+        drawn_epoch = epoch if self.redraw_pairs_each_epoch else 0
+        rng = np.random.default_rng([self.seed, drawn_epoch])
+        return draw_triplets(labels, num_triplets, rng)
+
     def train_dataloader(self) -> DataLoader:
-        """Pairs for the current epoch (the trainer reloads this loader every epoch)."""
+        """Pairs (or triplets) of the current epoch; the trainer reloads it every epoch."""
         epoch = self.trainer.current_epoch if self.trainer is not None else 0
-        dataset = PairDataset(
-            self.splits.database_images, self.pairs_for_epoch(epoch), self.train_transform
-        )
+        dataset: PairDataset | TripletDataset
+        if self.sampling == "triplets":
+            dataset = TripletDataset(
+                self.splits.database_images,
+                self.splits.database_labels,
+                self.triplets_for_epoch(epoch),
+                self.train_transform,
+            )
+        else:
+            dataset = PairDataset(
+                self.splits.database_images, self.pairs_for_epoch(epoch), self.train_transform
+            )
         return DataLoader(
             dataset, batch_size=self.batch_size, shuffle=False, num_workers=self.num_workers
         )

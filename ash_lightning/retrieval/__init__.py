@@ -3,7 +3,8 @@
 Implements the evaluation of ASH (Fang et al., "Attention-based Saliency Hashing
 for Ophthalmic Image Retrieval", BIBM 2020): sign-binarised codes ranked by
 Hamming distance (or raw outputs by cosine distance, as in the authors' code),
-scored with mHR@k, mAP@k and mRR@k.
+scored with mHR@k, mAP@k and mRR@k, plus NDCG@k (Järvelin & Kekäläinen, TOIS 2002)
+for graded relevance.
 """
 
 from ash_lightning.retrieval.codes import binarize, pack_bits
@@ -21,6 +22,7 @@ from ash_lightning.retrieval.metrics import (
     mean_reciprocal_rank,
     retrieval_metrics,
 )
+from ash_lightning.retrieval.ndcg import ndcg_at_k
 from ash_lightning.retrieval.relevance import relevance_matrix
 
 __all__ = [
@@ -34,6 +36,7 @@ __all__ = [
     "mean_average_precision",
     "mean_hit_ratio",
     "mean_reciprocal_rank",
+    "ndcg_at_k",
     "pack_bits",
     "random_code_reference",
     "relevance_matrix",

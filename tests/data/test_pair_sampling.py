@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from ash_lightning.data.pair_sampling import draw_pairs, similar
+from ash_lightning.data.pair_sampling import draw_pairs, draw_triplets, similar
 
 
 def test_uniform_pairs_follow_class_balance_and_label_convention():
@@ -50,3 +50,13 @@ def test_impossible_requests_are_clear_errors():
         draw_pairs(
             np.array([0, 1, 2]), 3, np.random.default_rng(0), positive_fraction=1.0, max_rounds=50
         )
+
+
+def test_triplets_have_similar_positives_and_dissimilar_negatives():
+    labels = np.array([0] * 5 + [1] * 50 + [2] * 45)
+    triplets = draw_triplets(labels, 2_000, np.random.default_rng(3))
+    assert (labels[triplets.anchor] == labels[triplets.positive]).all()
+    assert (labels[triplets.anchor] != labels[triplets.negative]).all()
+    assert (triplets.anchor != triplets.positive).all()
+    with pytest.raises(ValueError, match="similar partner"):
+        draw_triplets(np.array([0, 1, 1]), 20, np.random.default_rng(0), max_rounds=50)
