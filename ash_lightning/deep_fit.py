@@ -8,6 +8,7 @@ from omegaconf import DictConfig
 from torch import nn
 
 from ash_lightning.callbacks.retrieval_evaluation import RetrievalEvaluation
+from ash_lightning.config_check import ConfigError
 from ash_lightning.data.retrieval_datamodule import RetrievalDataModule
 from ash_lightning.fit_outcome import FitOutcome
 from ash_lightning.hashing_module import PairwiseHashingModule
@@ -58,6 +59,11 @@ def fit_deep(cfg: DictConfig, datamodule: RetrievalDataModule, net: nn.Module) -
     """
     loss = instantiate(cfg.loss)
     datamodule.sampling = getattr(loss, "sampling", "pairs")
+    if datamodule.sampling == "triplets" and not hasattr(net, "codes_and_logits"):
+        raise ConfigError(
+            f"loss={cfg.loss._target_.rsplit('.', 1)[-1]} needs a model with a class head "
+            "(e.g. model=ath)"
+        )
     module_class = (
         TripletHashingModule if datamodule.sampling == "triplets" else PairwiseHashingModule
     )

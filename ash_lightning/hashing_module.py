@@ -1,4 +1,4 @@
-"""LightningModule that trains one hashing network on image pairs."""
+"""LightningModules that train one hashing network on image pairs; shared evaluation steps."""
 
 from collections.abc import Callable, Iterable
 from typing import Any

@@ -5,6 +5,7 @@ import pytest
 import torch
 from hydra.utils import instantiate
 
+from ash_lightning.config_check import ConfigError
 from ash_lightning.data.pair_sampling import draw_pairs
 from ash_lightning.retrieval import evaluate_retrieval, random_code_reference
 from ash_lightning.train import train
@@ -109,3 +110,8 @@ def test_ath_trains_on_triplets_and_beats_random_codes(tiny_config):
     chance = results["metrics"]["random_codes"]["metrics"]["mAP@10"]
     assert results["method"] == "ath"
     assert trained > chance + 0.05, (trained, chance)
+
+
+def test_triplet_loss_without_a_class_head_is_a_config_error(tiny_config):
+    with pytest.raises(ConfigError, match="needs a model with a class head"):
+        train(tiny_config("model=ash_u", "loss=triplet_ce"))
