@@ -6,7 +6,7 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset
 
-from ash_lightning.data.image_tensors import to_network_input
+from ash_lightning.data.image_tensors import training_input
 from ash_lightning.data.pair_sampling import Pairs
 
 
@@ -30,10 +30,7 @@ class PairDataset(Dataset[tuple[torch.Tensor, torch.Tensor, torch.Tensor]]):
         self.transform = transform
 
     def _image(self, index: int) -> torch.Tensor:
-        image = self.images[index]
-        if self.transform is not None:
-            image = self.transform(image)
-        return to_network_input(image)
+        return training_input(self.images[index], self.transform)
 
     def __len__(self) -> int:
         return len(self.pairs)

@@ -85,21 +85,22 @@ class RetrievalDataModule(pl.LightningDataModule, ABC):
         """Load the splits (idempotent)."""
         _ = self.splits
 
+    def _epoch_draw(self, epoch: int) -> tuple[np.ndarray, int, np.random.Generator]:
+        """Database labels, sample count and the random stream of ``epoch``'s draw."""
+        labels = self.splits.database_labels
+        drawn_epoch = epoch if self.redraw_pairs_each_epoch else 0
+        count = self.pairs_per_epoch or len(labels)
+        return labels, count, np.random.default_rng([self.seed, drawn_epoch])
+
     def pairs_for_epoch(self, epoch: int) -> Pairs:
         """The training pairs of ``epoch``, identical on every process."""
-        labels = self.splits.database_labels
-        num_pairs = self.pairs_per_epoch or len(labels)
-        drawn_epoch = epoch if self.redraw_pairs_each_epoch else 0
-        rng = np.random.default_rng([self.seed, drawn_epoch])
-        return draw_pairs(labels, num_pairs, rng, self.positive_fraction)
+        labels, count, rng = self._epoch_draw(epoch)
+        return draw_pairs(labels, count, rng, self.positive_fraction)
 
     def triplets_for_epoch(self, epoch: int) -> Triplets:
         """The training triplets of ``epoch``, identical on every process."""
-        labels = self.splits.database_labels
-        num_triplets = self.pairs_per_epoch or len(labels)
-        drawn_epoch = epoch if self.redraw_pairs_each_epoch else 0
-        rng = np.random.default_rng([self.seed, drawn_epoch])
-        return draw_triplets(labels, num_triplets, rng)
+        labels, count, rng = self._epoch_draw(epoch)
+        return draw_triplets(labels, count, rng)
 
     def train_dataloader(self) -> DataLoader:
         """Pairs (or triplets) of the current epoch; the trainer reloads it every epoch."""
