@@ -1,7 +1,6 @@
 """DataModule over a labelled image collection: a labels file or one folder per class."""
 
 import logging
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -16,21 +15,9 @@ from ash_lightning.data.manifest import (
     splits_from_column,
 )
 from ash_lightning.data.retrieval_datamodule import RetrievalDataModule
+from ash_lightning.data.retrieval_splits import RetrievalSplits
 
 LOGGER = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class ManifestSplits:
-    """Database, validation and test images of a manifest dataset (see ``RetrievalSplits``)."""
-
-    database_images: np.ndarray
-    database_labels: np.ndarray
-    val_images: np.ndarray
-    val_labels: np.ndarray
-    test_images: np.ndarray
-    test_labels: np.ndarray
-    class_names: tuple[str, ...]
 
 
 class ManifestDataModule(RetrievalDataModule):
@@ -107,7 +94,7 @@ class ManifestDataModule(RetrievalDataModule):
             indices["database"] = database[carved["database"]]
         return indices
 
-    def load_splits(self) -> ManifestSplits:
+    def load_splits(self) -> RetrievalSplits:
         """Read the manifest, load (or reuse) the decoded images, split and check them."""
         manifest = read_manifest(self.root, self.labels_file)
         loaded = load_images(
@@ -129,7 +116,7 @@ class ManifestDataModule(RetrievalDataModule):
             indices["val"] = indices["test"]
         check_splits(labels, indices, manifest.class_names)
         images = loaded.images
-        return ManifestSplits(
+        return RetrievalSplits(
             database_images=np.asarray(images[indices["database"]]),
             database_labels=labels[indices["database"]],
             val_images=np.asarray(images[indices["val"]]),

@@ -26,8 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ash_lightning.retrieval._checks import require_2d
-from ash_lightning.retrieval.relevance import _check_multi_hot
+from ash_lightning.retrieval.relevance import _check_multi_hot, check_ranked_labels
 
 # Largest number of (query, database item) gains held in memory at once.
 _CHUNK_ELEMENTS = 1 << 22
@@ -41,22 +40,12 @@ def _check_inputs(
     grading: bool,
     max_grade_distance: int | None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    query_labels = np.asarray(query_labels)
-    database_labels = np.asarray(database_labels)
-    indices = require_2d(indices, "indices")
-    if query_labels.ndim not in (1, 2) or query_labels.ndim != database_labels.ndim:
-        raise ValueError(
-            "query_labels and database_labels must both be 1-D (single-label or grades) or "
-            f"both 2-D (multi-label), got shapes {query_labels.shape} and {database_labels.shape}"
-        )
+    query_labels, database_labels, indices = check_ranked_labels(
+        query_labels, database_labels, indices
+    )
     if query_labels.shape[0] == 0 or database_labels.shape[0] == 0:
         raise ValueError("query_labels and database_labels must contain at least one item each")
     if query_labels.ndim == 2:
-        if query_labels.shape[1] != database_labels.shape[1]:
-            raise ValueError(
-                f"query_labels have {query_labels.shape[1]} classes, "
-                f"database_labels have {database_labels.shape[1]}"
-            )
         query_labels = _check_multi_hot(query_labels, "query_labels")
         database_labels = _check_multi_hot(database_labels, "database_labels")
     if grading:
@@ -69,17 +58,6 @@ def _check_inputs(
             raise ValueError(f"max_grade_distance must be >= 0, got {max_grade_distance}")
     elif max_grade_distance is not None:
         raise ValueError("max_grade_distance only applies with grading=True")
-    if indices.shape[0] != query_labels.shape[0]:
-        raise ValueError(
-            f"indices have {indices.shape[0]} rows for {query_labels.shape[0]} queries"
-        )
-    if not np.issubdtype(indices.dtype, np.integer):
-        raise ValueError(f"indices must be integers, got dtype {indices.dtype}")
-    if indices.size and (indices.min() < 0 or indices.max() >= database_labels.shape[0]):
-        raise ValueError(
-            f"indices must lie in [0, {database_labels.shape[0]}), "
-            f"got range [{indices.min()}, {indices.max()}]"
-        )
     if not 1 <= k <= min(indices.shape[1], database_labels.shape[0]):
         raise ValueError(
             f"k must satisfy 1 <= k <= {min(indices.shape[1], database_labels.shape[0])} "

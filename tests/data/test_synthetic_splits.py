@@ -3,10 +3,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from ash_lightning.data.retrieval_splits import RetrievalSplits
 from ash_lightning.data.synthetic import (
     ASOCT_GRADES,
     FUNDUS_CLASSES,
-    SyntheticSplits,
     make_synthetic_splits,
     split_sizes,
 )
@@ -91,11 +91,11 @@ def test_class_counts_raise_small_classes_to_the_minimum() -> None:
 
 
 @pytest.fixture(scope="module")
-def tiny_fundus() -> SyntheticSplits:
+def tiny_fundus() -> RetrievalSplits:
     return make_synthetic_splits("fundus", "tiny", image_size=32, seed=11)
 
 
-def test_splits_match_the_planned_sizes(tiny_fundus: SyntheticSplits) -> None:
+def test_splits_match_the_planned_sizes(tiny_fundus: RetrievalSplits) -> None:
     counts = split_sizes("fundus", "tiny")
     for name, planned in (
         ("database", counts.database),
@@ -111,13 +111,13 @@ def test_splits_match_the_planned_sizes(tiny_fundus: SyntheticSplits) -> None:
     assert tiny_fundus.class_names == FUNDUS_CLASSES
 
 
-def test_labels_are_shuffled(tiny_fundus: SyntheticSplits) -> None:
+def test_labels_are_shuffled(tiny_fundus: RetrievalSplits) -> None:
     labels = tiny_fundus.database_labels
     assert np.any(np.diff(labels) < 0)
     assert not np.array_equal(labels, np.sort(labels))
 
 
-def test_no_image_is_shared_between_or_within_splits(tiny_fundus: SyntheticSplits) -> None:
+def test_no_image_is_shared_between_or_within_splits(tiny_fundus: RetrievalSplits) -> None:
     hashes = [
         {image.tobytes() for image in images}
         for images in (tiny_fundus.database_images, tiny_fundus.val_images, tiny_fundus.test_images)
@@ -131,7 +131,7 @@ def test_no_image_is_shared_between_or_within_splits(tiny_fundus: SyntheticSplit
     assert len(set.union(*hashes)) == sum(sizes)
 
 
-def test_same_arguments_give_identical_bytes(tiny_fundus: SyntheticSplits) -> None:
+def test_same_arguments_give_identical_bytes(tiny_fundus: RetrievalSplits) -> None:
     again = make_synthetic_splits("fundus", "tiny", image_size=32, seed=11)
     for name in ("database", "val", "test"):
         assert getattr(again, f"{name}_images").tobytes() == (
@@ -142,7 +142,7 @@ def test_same_arguments_give_identical_bytes(tiny_fundus: SyntheticSplits) -> No
         )
 
 
-def test_another_seed_gives_other_splits(tiny_fundus: SyntheticSplits) -> None:
+def test_another_seed_gives_other_splits(tiny_fundus: RetrievalSplits) -> None:
     other = make_synthetic_splits("fundus", "tiny", image_size=32, seed=12)
     assert not np.array_equal(other.test_images, tiny_fundus.test_images)
     assert not np.array_equal(other.database_labels, tiny_fundus.database_labels)

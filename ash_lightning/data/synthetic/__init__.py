@@ -12,13 +12,12 @@ DR, glaucoma, AMD and myopia classes in Fundus-iSee proportions.
 from ash_lightning.data.synthetic.asoct import ASOCT_GRADES, generate_asoct
 from ash_lightning.data.synthetic.fundus import FUNDUS_CLASSES, generate_fundus
 from ash_lightning.data.synthetic.sizes import SplitCounts, split_sizes
-from ash_lightning.data.synthetic.splits import SyntheticSplits, make_synthetic_splits
+from ash_lightning.data.synthetic.splits import make_synthetic_splits
 
 __all__ = [
     "ASOCT_GRADES",
     "FUNDUS_CLASSES",
     "SplitCounts",
-    "SyntheticSplits",
     "generate_asoct",
     "generate_fundus",
     "make_synthetic_splits",

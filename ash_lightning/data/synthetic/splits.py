@@ -11,10 +11,10 @@ is shared between them, and the same arguments always give byte-identical arrays
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 
+from ash_lightning.data.retrieval_splits import RetrievalSplits
 from ash_lightning.data.synthetic.asoct import ASOCT_GRADES, generate_asoct
 from ash_lightning.data.synthetic.fundus import FUNDUS_CLASSES, generate_fundus
 from ash_lightning.data.synthetic.sizes import Kind, SizeSpec, split_sizes
@@ -23,31 +23,6 @@ _GENERATORS: dict[str, tuple[Callable[[np.ndarray, int, int], np.ndarray], tuple
     "asoct": (generate_asoct, ASOCT_GRADES),
     "fundus": (generate_fundus, FUNDUS_CLASSES),
 }
-
-
-@dataclass(frozen=True)
-class SyntheticSplits:
-    """Images and labels of the three splits of a synthetic data set.
-
-    Images are uint8 ``(n, C, H, W)``; labels are int64 ``(n,)`` with shuffled classes.
-
-    Attributes:
-        database_images: Training split, also the retrieval database.
-        database_labels: Labels of the database images.
-        val_images: Validation queries.
-        val_labels: Labels of the validation queries.
-        test_images: Test queries (the paper's query set).
-        test_labels: Labels of the test queries.
-        class_names: Name of each label.
-    """
-
-    database_images: np.ndarray
-    database_labels: np.ndarray
-    val_images: np.ndarray
-    val_labels: np.ndarray
-    test_images: np.ndarray
-    test_labels: np.ndarray
-    class_names: tuple[str, ...]
 
 
 def _split(
@@ -66,7 +41,7 @@ def _split(
 
 def make_synthetic_splits(
     kind: Kind, size: SizeSpec, image_size: int, seed: int
-) -> SyntheticSplits:
+) -> RetrievalSplits:
     """Generates the database, validation and test splits of a synthetic data set.
 
     Args:
@@ -88,7 +63,7 @@ def make_synthetic_splits(
     database = _split(counts.database, database_seed, image_size, generate)
     val = _split(counts.val, val_seed, image_size, generate)
     test = _split(counts.test, test_seed, image_size, generate)
-    return SyntheticSplits(
+    return RetrievalSplits(
         database_images=database[0],
         database_labels=database[1],
         val_images=val[0],
