@@ -11,11 +11,17 @@ from ash_lightning.callbacks.retrieval_evaluation import RetrievalEvaluation
 from ash_lightning.config_check import ConfigError
 from ash_lightning.data.retrieval_datamodule import RetrievalDataModule
 from ash_lightning.fit_outcome import FitOutcome
-from ash_lightning.hashing_module import PairwiseHashingModule
+from ash_lightning.hashing_module import HashingModule, PairwiseHashingModule
+from ash_lightning.labelled_batch_hashing_module import LabelledBatchHashingModule
 from ash_lightning.retrieval_table import metric_keys
 from ash_lightning.triplet_hashing_module import TripletHashingModule
 
 TIMING_NAMES = ("encode_s", "index_build_s", "search_s")
+MODULES: dict[str, type[HashingModule]] = {
+    "pairs": PairwiseHashingModule,
+    "triplets": TripletHashingModule,
+    "images": LabelledBatchHashingModule,
+}
 
 
 def build_trainer(cfg: DictConfig, datamodule: RetrievalDataModule) -> pl.Trainer:
@@ -44,7 +50,7 @@ def _logged(
 
 
 def fit_deep(cfg: DictConfig, datamodule: RetrievalDataModule, net: nn.Module) -> FitOutcome:
-    """Train ``net`` on pairs (or triplets, when the loss asks for them), then test it.
+    """Train ``net`` on pairs, triplets or labelled batches (the loss decides), then test it.
 
     Reference: Fang et al., BIBM 2020, §III-IV (siamese training on image pairs; retrieval
     of the test queries against the training database).
@@ -59,15 +65,12 @@ def fit_deep(cfg: DictConfig, datamodule: RetrievalDataModule, net: nn.Module) -
     """
     loss = instantiate(cfg.loss)
     datamodule.sampling = getattr(loss, "sampling", "pairs")
-    if datamodule.sampling == "triplets" and not hasattr(net, "codes_and_logits"):
+    if getattr(loss, "needs_class_head", False) and not hasattr(net, "codes_and_logits"):
         raise ConfigError(
             f"loss={cfg.loss._target_.rsplit('.', 1)[-1]} needs a model with a class head "
             "(e.g. model=ath)"
         )
-    module_class = (
-        TripletHashingModule if datamodule.sampling == "triplets" else PairwiseHashingModule
-    )
-    module = module_class(net=net, loss=loss, optimizer=instantiate(cfg.optimizer))
+    module = MODULES[datamodule.sampling](net=net, loss=loss, optimizer=instantiate(cfg.optimizer))
     trainer = build_trainer(cfg, datamodule)
     names = metric_keys(cfg.topk)
     started = time.perf_counter()

@@ -8,6 +8,7 @@ import pytorch_lightning as pl
 from torch.utils.data import DataLoader
 
 from ash_lightning.data.indexed_image_dataset import IndexedImageDataset
+from ash_lightning.data.labelled_image_dataset import LabelledImageDataset
 from ash_lightning.data.pair_dataset import PairDataset
 from ash_lightning.data.pair_sampling import Pairs, Triplets, draw_pairs, draw_triplets
 from ash_lightning.data.retrieval_splits import RetrievalSplits
@@ -15,6 +16,7 @@ from ash_lightning.data.triplet_dataset import TripletDataset
 
 QUERY_LOADER = 0
 DATABASE_LOADER = 1
+SAMPLINGS = ("pairs", "triplets", "images")
 
 
 class RetrievalDataModule(pl.LightningDataModule, ABC):
@@ -37,8 +39,9 @@ class RetrievalDataModule(pl.LightningDataModule, ABC):
         redraw_pairs_each_epoch: Draw new pairs every epoch (paper) or once (released code).
         num_workers: DataLoader worker processes.
         train_transform: Optional augmentation of training images (``C x H x W`` uint8).
-        sampling: ``"pairs"`` (ASH and the pairwise baselines) or ``"triplets"`` (ATH); set
-            by the training code from the loss.
+        sampling: ``"pairs"`` (ASH and the pairwise baselines), ``"triplets"`` (ATH) or
+            ``"images"`` (labelled images for losses over in-batch pairs: mirror attention,
+            attention-guided hashing); set by the training code from the loss.
     """
 
     def __init__(
@@ -67,6 +70,8 @@ class RetrievalDataModule(pl.LightningDataModule, ABC):
         self.redraw_pairs_each_epoch = redraw_pairs_each_epoch
         self.num_workers = num_workers
         self.train_transform = train_transform
+        if sampling not in SAMPLINGS:
+            raise ValueError(f"sampling must be one of {SAMPLINGS}, got {sampling!r}")
         self.sampling = sampling
         self._splits: RetrievalSplits | None = None
 
@@ -102,11 +107,28 @@ class RetrievalDataModule(pl.LightningDataModule, ABC):
         labels, count, rng = self._epoch_draw(epoch)
         return draw_triplets(labels, count, rng)
 
+    def images_for_epoch(self, epoch: int) -> np.ndarray:
+        """Database positions of ``epoch``'s labelled images, identical on every process.
+
+        ``pairs_per_epoch`` images (default: the whole database once), in a random order
+        drawn from ``(seed, epoch)``, without repeats until the database is exhausted.
+        """
+        labels, count, rng = self._epoch_draw(epoch)
+        passes = -(-count // len(labels))
+        return np.concatenate([rng.permutation(len(labels)) for _ in range(passes)])[:count]
+
     def train_dataloader(self) -> DataLoader:
-        """Pairs (or triplets) of the current epoch; the trainer reloads it every epoch."""
+        """Pairs, triplets or labelled images of the current epoch, reloaded every epoch."""
         epoch = self.trainer.current_epoch if self.trainer is not None else 0
-        dataset: PairDataset | TripletDataset
-        if self.sampling == "triplets":
+        dataset: PairDataset | TripletDataset | LabelledImageDataset
+        if self.sampling == "images":
+            dataset = LabelledImageDataset(
+                self.splits.database_images,
+                self.splits.database_labels,
+                self.images_for_epoch(epoch),
+                self.train_transform,
+            )
+        elif self.sampling == "triplets":
             dataset = TripletDataset(
                 self.splits.database_images,
                 self.splits.database_labels,

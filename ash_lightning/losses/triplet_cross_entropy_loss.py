@@ -19,7 +19,8 @@ class TripletCrossEntropyLoss(nn.Module):
     term active. ``distance="hamming"`` uses ``||a - b||^2 / 4`` (differing bits for +-1
     codes) instead, for which the margin means "r K more bits".
 
-    Attribute ``sampling = "triplets"`` tells the training code to draw triplets.
+    Attribute ``sampling = "triplets"`` tells the training code to draw triplets, and
+    ``needs_class_head = True`` that the network must also return class logits.
 
     Reference: Fang, Fu, Liu, ATH, Medical Image Analysis 2021.
 
@@ -31,6 +32,7 @@ class TripletCrossEntropyLoss(nn.Module):
     """
 
     sampling = "triplets"
+    needs_class_head = True
 
     def __init__(
         self,

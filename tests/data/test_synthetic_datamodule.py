@@ -44,3 +44,27 @@ def test_loaders_queries_first_then_database():
     assert indices.tolist() == list(range(64))
     first, second, dissimilar = next(iter(module.train_dataloader()))
     assert first.shape == second.shape == (5, 3, 16, 16) and dissimilar.shape == (5,)
+
+
+def test_labelled_images_cover_the_database_once_per_epoch_in_a_new_order():
+    module = SyntheticDataModule("asoct", size="tiny", image_size=16, seed=2, batch_size=8)
+    first, second = module.images_for_epoch(0), module.images_for_epoch(1)
+    assert sorted(first.tolist()) == sorted(second.tolist()) == list(range(200))
+    assert not np.array_equal(first, second)
+    np.testing.assert_array_equal(first, module.images_for_epoch(0))
+    module.sampling = "images"
+    images, labels = next(iter(module.train_dataloader()))
+    assert images.shape == (8, 1, 16, 16) and labels.shape == (8,)
+    np.testing.assert_array_equal(labels.numpy(), module.splits.database_labels[first[:8]])
+
+
+def test_more_labelled_images_than_the_database_repeat_it_whole():
+    module = SyntheticDataModule("asoct", size="tiny", image_size=16, pairs_per_epoch=450)
+    order = module.images_for_epoch(0)
+    assert len(order) == 450
+    assert np.bincount(order[:400], minlength=200).tolist() == [2] * 200
+
+
+def test_unknown_sampling_is_refused():
+    with pytest.raises(ValueError, match="sampling must be one of"):
+        SyntheticDataModule("asoct", size="tiny", sampling="quads")
