@@ -13,7 +13,6 @@ from ash_lightning.data.retrieval_datamodule import RetrievalDataModule
 from ash_lightning.fit_outcome import FitOutcome
 from ash_lightning.hashing_module import HashingModule, PairwiseHashingModule
 from ash_lightning.labelled_batch_hashing_module import LabelledBatchHashingModule
-from ash_lightning.retrieval_table import metric_keys
 from ash_lightning.triplet_hashing_module import TripletHashingModule
 
 TIMING_NAMES = ("encode_s", "index_build_s", "search_s")
@@ -41,12 +40,18 @@ def build_trainer(cfg: DictConfig, datamodule: RetrievalDataModule) -> pl.Traine
     )
 
 
-def _logged(
-    trainer: pl.Trainer, stage: str, names: list[str] | tuple[str, ...]
-) -> dict[str, float]:
-    """Metrics logged as ``stage/name`` (they reach this process under ddp_spawn too)."""
-    logged = trainer.callback_metrics
-    return {name: float(logged[f"{stage}/{name}"]) for name in names if f"{stage}/{name}" in logged}
+def _logged(trainer: pl.Trainer, stage: str, timings: bool = False) -> dict[str, float]:
+    """Retrieval metrics (or timings) logged as ``stage/name``, keyed by ``name``.
+
+    They reach this process under ddp_spawn too.
+    """
+    prefix = f"{stage}/"
+    logged = {
+        key.removeprefix(prefix): float(value)
+        for key, value in trainer.callback_metrics.items()
+        if key.startswith(prefix)
+    }
+    return {name: value for name, value in logged.items() if (name in TIMING_NAMES) == timings}
 
 
 def fit_deep(cfg: DictConfig, datamodule: RetrievalDataModule, net: nn.Module) -> FitOutcome:
@@ -72,15 +77,14 @@ def fit_deep(cfg: DictConfig, datamodule: RetrievalDataModule, net: nn.Module) -
         )
     module = MODULES[datamodule.sampling](net=net, loss=loss, optimizer=instantiate(cfg.optimizer))
     trainer = build_trainer(cfg, datamodule)
-    names = metric_keys(cfg.topk)
     started = time.perf_counter()
     trainer.fit(module, datamodule=datamodule)
     fit_s = time.perf_counter() - started
-    val_metrics = _logged(trainer, "val", names)
+    val_metrics = _logged(trainer, "val")
     trainer.test(module, datamodule=datamodule, verbose=False)
-    test_timings = _logged(trainer, "test", TIMING_NAMES)
+    test_timings = _logged(trainer, "test", timings=True)
     return FitOutcome(
-        test_metrics=_logged(trainer, "test", names),
+        test_metrics=_logged(trainer, "test"),
         val_metrics=val_metrics,
         timings_s={
             "fit": fit_s,

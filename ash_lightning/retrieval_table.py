@@ -2,12 +2,7 @@
 
 from collections.abc import Mapping, Sequence
 
-METRIC_NAMES = ("mHR", "mAP", "mRR")
-
-
-def metric_keys(topk: Sequence[int]) -> list[str]:
-    """The metric names reported for cut-offs ``topk``: ``["mHR@5", ..., "mRR@20"]``."""
-    return [f"{name}@{k}" for name in METRIC_NAMES for k in topk]
+METRIC_NAMES = ("mHR", "mAP", "mRR", "NDCG")
 
 
 def retrieval_table(rows: Mapping[str, Mapping[str, float]], topk: Sequence[int]) -> str:

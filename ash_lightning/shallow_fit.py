@@ -20,7 +20,7 @@ def fit_shallow(
     database/query protocol).
 
     Args:
-        cfg: The run configuration (``topk``, ``retrieval.binarize``, ``metrics.convention``).
+        cfg: The run configuration (``topk``, ``retrieval``, ``metrics.convention``).
         datamodule: Provides the splits.
         model: Features + shallow hasher.
 
@@ -39,6 +39,9 @@ def fit_shallow(
         "topk": list(cfg.topk),
         "binarize": cfg.retrieval.binarize,
         "convention": cfg.metrics.convention,
+        "grading": datamodule.grading,
+        "class_names": splits.class_names,
+        "other_ranking": cfg.retrieval.other_ranking,
     }
     test = evaluate_retrieval(
         test_queries, splits.test_labels, database, splits.database_labels, **options

@@ -14,17 +14,31 @@ from ash_lightning.data.retrieval_datamodule import RetrievalDataModule
 from ash_lightning.deep_fit import fit_deep
 from ash_lightning.results_file import RESULTS_FILENAME, write_json_atomically
 from ash_lightning.retrieval import random_code_reference
+from ash_lightning.retrieval.evaluation import ranking_name
 from ash_lightning.retrieval_table import retrieval_table
 from ash_lightning.shallow import ShallowHashingModel
 from ash_lightning.shallow_fit import fit_shallow
 
 
-def _entry(metrics: dict[str, float], cfg: DictConfig) -> dict[str, Any]:
+def _entry(metrics: dict[str, float], cfg: DictConfig, binarize: bool) -> dict[str, Any]:
     return {
         "metrics": metrics,
         "convention": cfg.metrics.convention,
-        "ranking": "hamming" if cfg.retrieval.binarize else "cosine",
+        "ranking": ranking_name(binarize),
     }
+
+
+def _table_rows(cfg: DictConfig, test: dict[str, float], random: dict[str, float]) -> dict:
+    """The printed table: the method's main ranking, its other ranking if any, random codes."""
+    rows = {cfg.method: test}
+    other = ranking_name(not cfg.retrieval.binarize)
+    if f"{other}/mAP@{cfg.topk[0]}" in test:
+        prefix = f"{other}/"
+        rows[f"{cfg.method} ({other})"] = {
+            key.removeprefix(prefix): value for key, value in test.items() if key.startswith(prefix)
+        }
+    rows["random codes"] = random
+    return rows
 
 
 def _resolved_without_hydra(cfg: DictConfig) -> dict[str, Any]:
@@ -75,16 +89,16 @@ def train(cfg: DictConfig) -> dict[str, Any]:
         topk=cfg.topk,
         seed=cfg.seed,
         convention=cfg.metrics.convention,
+        grading=datamodule.grading,
+        class_names=splits.class_names,
     )
     metrics = {
-        "test": _entry(outcome.test_metrics, cfg),
-        "random_codes": _entry(reference.metrics, cfg),
+        "test": _entry(outcome.test_metrics, cfg, cfg.retrieval.binarize),
+        "random_codes": _entry(reference.metrics, cfg, binarize=True),
     }
     if outcome.val_metrics:
-        metrics["val"] = _entry(outcome.val_metrics, cfg)
-    table = retrieval_table(
-        {cfg.method: outcome.test_metrics, "random codes": reference.metrics}, cfg.topk
-    )
+        metrics["val"] = _entry(outcome.val_metrics, cfg, cfg.retrieval.binarize)
+    table = retrieval_table(_table_rows(cfg, outcome.test_metrics, reference.metrics), cfg.topk)
     results = {
         "package_version": ash_lightning.__version__,
         "python": platform.python_version(),
@@ -95,6 +109,8 @@ def train(cfg: DictConfig) -> dict[str, Any]:
         "r": cfg.r,
         "queries": len(splits.test_labels),
         "database": len(splits.database_labels),
+        "class_names": list(splits.class_names),
+        "grading": datamodule.grading,
         "metrics": metrics,
         "timings_s": outcome.timings_s,
         "table": table,

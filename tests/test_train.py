@@ -19,17 +19,24 @@ def test_tiny_run_writes_results_json(tiny_config, tmp_path):
     assert written["metrics"] == results["metrics"]
     test = written["metrics"]["test"]
     assert test["convention"] == "standard" and test["ranking"] == "hamming"
-    assert set(test["metrics"]) == {
-        f"{m}@{k}" for m in ("mHR", "mAP", "mRR") for k in (5, 10, 15, 20)
-    }
+    overall = {f"{m}@{k}" for m in ("mHR", "mAP", "mRR", "NDCG") for k in (5, 10, 15, 20)}
+    grades = written["class_names"]
+    assert written["grading"] is True and len(grades) == 5
+    per_class = {f"mAP@{k}/{grade}" for grade in grades for k in (5, 10, 15, 20)}
+    cosine = {f"cosine/{name}" for name in overall}
+    assert set(test["metrics"]) == overall | per_class | cosine
     assert all(0.0 <= v <= 1.0 for v in test["metrics"].values())
-    assert set(written["metrics"]["random_codes"]["metrics"]) == set(test["metrics"])
+    random_codes = written["metrics"]["random_codes"]
+    assert set(random_codes["metrics"]) == overall | per_class
+    assert random_codes["ranking"] == "hamming"
     assert "val" in written["metrics"]
     assert written["method"] == "ash_u" and written["bits"] == 12 and written["seed"] == 0
     assert written["config"]["data"]["size"] == "tiny"
     assert written["timings_s"]["fit"] > 0 and written["timings_s"]["epochs"] == 2
     assert {"test_encode_s", "test_index_build_s", "test_search_s"} <= set(written["timings_s"])
-    assert "| ash_u | mAP |" in written["table"] and "| random codes | mAP |" in written["table"]
+    for row in ("| ash_u | mAP |", "| ash_u | NDCG |", "| ash_u (cosine) | mAP |"):
+        assert row in written["table"]
+    assert "| random codes | mAP |" in written["table"]
     assert (tmp_path / "checkpoints" / "last.ckpt").is_file()
     assert (tmp_path / "csv" / "metrics.csv").is_file()
     assert not list(tmp_path.glob(".results.json.*"))

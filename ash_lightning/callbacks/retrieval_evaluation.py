@@ -13,14 +13,18 @@ from ash_lightning.retrieval import evaluate_retrieval
 
 
 class RetrievalEvaluation(pl.Callback):
-    """Encode queries and database, rank by Hamming distance, log mHR/mAP/mRR@k.
+    """Encode queries and database, rank by Hamming distance, log mHR/mAP/mRR/NDCG@k.
 
     Collects the codes that the validation/test steps return (queries from loader 0,
     database from loader 1), gathers them from every process, and on global rank 0
     builds a Faiss binary index over the database and searches it with the queries. The
     metrics are broadcast to all ranks and logged once as ``val/mAP@10`` etc. (or
     ``test/...``), together with the time spent encoding, building the index and
-    searching. Nothing runs during Lightning's sanity check.
+    searching. The mAP@k of each class's queries is logged as ``val/mAP@10/<class>``
+    (class names from the datamodule's splits), NDCG@k uses grade-distance gains when the
+    datamodule's ``grading`` is set, and ``other_ranking`` adds the other ranking's
+    metrics as ``val/cosine/mAP@10`` (or ``val/hamming/...``). Nothing runs during
+    Lightning's sanity check.
 
     Reference: Fang et al., BIBM 2020, §IV-B (database = training set, queries = test
     set, Faiss indexing, mHR / mAP / mRR over the top-k returned list).
@@ -30,6 +34,8 @@ class RetrievalEvaluation(pl.Callback):
         binarize: Rank sign codes by Hamming distance (paper) or raw outputs by cosine
             distance (authors' notebooks).
         convention: ``"standard"`` metric definitions or the authors' ``"authors"`` ones.
+        other_ranking: Also evaluate the other ranking (real-valued cosine when
+            ``binarize``, Hamming otherwise).
     """
 
     def __init__(
@@ -37,10 +43,12 @@ class RetrievalEvaluation(pl.Callback):
         topk: Sequence[int] = (5, 10, 15, 20),
         binarize: bool = True,
         convention: str = "standard",
+        other_ranking: bool = False,
     ) -> None:
         self.topk = list(topk)
         self.binarize = binarize
         self.convention = convention
+        self.other_ranking = other_ranking
         self.buffers: dict[int, CodeBuffer] = {}
         self.started_at = 0.0
 
@@ -65,6 +73,7 @@ class RetrievalEvaluation(pl.Callback):
         encode_s = time.perf_counter() - self.started_at
         result = None
         if trainer.is_global_zero:
+            datamodule = trainer.datamodule
             result = evaluate_retrieval(
                 queries,
                 query_labels,
@@ -73,6 +82,9 @@ class RetrievalEvaluation(pl.Callback):
                 topk=self.topk,
                 binarize=self.binarize,
                 convention=self.convention,
+                grading=getattr(datamodule, "grading", False),
+                class_names=datamodule.splits.class_names if datamodule is not None else None,
+                other_ranking=self.other_ranking,
             )
         result = trainer.strategy.broadcast(result, src=0)
         logged = {f"{stage}/{name}": value for name, value in result.metrics.items()}

@@ -42,6 +42,8 @@ class RetrievalDataModule(pl.LightningDataModule, ABC):
         sampling: ``"pairs"`` (ASH and the pairwise baselines), ``"triplets"`` (ATH) or
             ``"images"`` (labelled images for losses over in-batch pairs: mirror attention,
             attention-guided hashing); set by the training code from the loss.
+        grading: The integer labels are ordinal grades (ASOCT subcapsular grades), in
+            class-index order: NDCG@k then gains by grade distance instead of by class.
     """
 
     def __init__(
@@ -55,6 +57,7 @@ class RetrievalDataModule(pl.LightningDataModule, ABC):
         num_workers: int = 0,
         train_transform: Callable[[np.ndarray], np.ndarray] | None = None,
         sampling: str = "pairs",
+        grading: bool = False,
     ) -> None:
         super().__init__()
         for name, value in (("batch_size", batch_size), ("eval_batch_size", eval_batch_size)):
@@ -73,6 +76,7 @@ class RetrievalDataModule(pl.LightningDataModule, ABC):
         if sampling not in SAMPLINGS:
             raise ValueError(f"sampling must be one of {SAMPLINGS}, got {sampling!r}")
         self.sampling = sampling
+        self.grading = grading
         self._splits: RetrievalSplits | None = None
 
     @abstractmethod

@@ -1,10 +1,14 @@
 """One entry point for retrieval evaluation, shared by the Lightning callback and the CLI.
 
 Hashing retrieval as evaluated in ASH (Fang et al., BIBM 2020): the query set is
-ranked against the database and mHR@k, mAP@k and mRR@k are reported.
+ranked against the database and mHR@k, mAP@k and mRR@k are reported, with
+NDCG@k (Järvelin & Kekäläinen, TOIS 2002) for graded and multi-label relevance
+and the mAP@k of each class's queries (ATH, Fang et al., MedIA 2021).
 ``binarize=True`` ranks sign-binarised codes by Hamming distance (the hashing
 setting); ``binarize=False`` ranks the real-valued outputs by cosine distance
-(the ranking in the authors' released code).
+(the ranking in the authors' released code, and the real-valued retrieval of
+descriptor learners such as mirror attention). ``other_ranking=True`` adds the
+metrics of the other ranking under a ``"cosine/"`` or ``"hamming/"`` prefix.
 """
 
 from __future__ import annotations
@@ -20,7 +24,14 @@ from ash_lightning.retrieval._checks import require_2d
 from ash_lightning.retrieval.cosine_ranking import CosineIndex
 from ash_lightning.retrieval.hamming_ranking import HammingIndex
 from ash_lightning.retrieval.metrics import check_convention, retrieval_metrics
+from ash_lightning.retrieval.ndcg import ndcg_at_k
+from ash_lightning.retrieval.per_class import per_class_map
 from ash_lightning.retrieval.relevance import relevance_matrix
+
+
+def ranking_name(binarize: bool) -> str:
+    """``"hamming"`` for binarised codes, ``"cosine"`` for real-valued outputs."""
+    return "hamming" if binarize else "cosine"
 
 
 @dataclass(frozen=True)
@@ -28,7 +39,9 @@ class RetrievalResult:
     """Metrics of one retrieval evaluation and how they were obtained.
 
     Attributes:
-        metrics: Metric values keyed like ``"mAP@10"``.
+        metrics: Metric values keyed like ``"mAP@10"``, ``"NDCG@10"``, per class
+            ``"mAP@10/<class>"``, and with ``other_ranking`` ``"cosine/mAP@10"`` (or
+            ``"hamming/..."``) for the other ranking.
         convention: Metric convention, ``"standard"`` or ``"authors"``.
         binarize: Whether codes were binarised and ranked by Hamming distance
             (``True``) or raw outputs ranked by cosine distance (``False``).
@@ -60,13 +73,19 @@ def evaluate_retrieval(
     topk: Sequence[int],
     binarize: bool = True,
     convention: str = "standard",
+    grading: bool = False,
+    class_names: Sequence[str] | None = None,
+    other_ranking: bool = False,
 ) -> RetrievalResult:
-    """Rank the database for every query and compute mHR/mAP/mRR at each cut-off.
+    """Rank the database for every query and compute mHR/mAP/mRR/NDCG at each cut-off.
 
     ``binarize=True``: outputs -> sign bits -> packed codes -> exact Hamming
     ranking (:class:`HammingIndex`). ``binarize=False``: cosine ranking of the raw
-    outputs (:class:`CosineIndex`). Both rank to depth ``max(topk)`` with ties
-    broken by database position.
+    outputs (:class:`CosineIndex`, Faiss flat inner product on L2-normalised
+    vectors). Both rank to depth ``max(topk)`` with ties broken by database
+    position. NDCG@k gains (:func:`ndcg_at_k`): 1 for the query's class, the number
+    of shared labels for multi-label data, or a gain falling with the grade
+    distance when ``grading``.
 
     Args:
         query_outputs: ``(nq, K)`` relaxed network outputs of the queries.
@@ -78,9 +97,14 @@ def evaluate_retrieval(
             of raw outputs (``False``).
         convention: ``"standard"`` or ``"authors"`` (see
             :mod:`ash_lightning.retrieval.metrics`).
+        grading: 1-D labels are ordinal grades (NDCG gain by grade distance).
+        class_names: Names of the classes (index = label); when given, the mAP@k of
+            each class's queries is added as ``"mAP@k/<name>"``.
+        other_ranking: Also evaluate the other ranking (Hamming if ``binarize`` is
+            false, cosine if true) and add its overall metrics under its name.
 
     Returns:
-        The metrics, the settings used and the build/search timings.
+        The metrics, the settings used and the build/search timings (of the main ranking).
 
     Raises:
         ValueError: For an unknown convention, an empty ``topk``, a cut-off
@@ -111,8 +135,26 @@ def evaluate_retrieval(
     searched = time.perf_counter()
 
     rel = relevance_matrix(query_labels, database_labels, indices)
+    metrics = retrieval_metrics(rel, topk, convention)
+    for k in topk:
+        metrics[f"NDCG@{k}"] = ndcg_at_k(query_labels, database_labels, indices, k, grading)
+    if class_names is not None:
+        metrics.update(per_class_map(rel, query_labels, class_names, topk, convention))
+    if other_ranking:
+        other = evaluate_retrieval(
+            query_outputs,
+            query_labels,
+            database_outputs,
+            database_labels,
+            topk,
+            binarize=not binarize,
+            convention=convention,
+            grading=grading,
+        )
+        name = ranking_name(not binarize)
+        metrics.update({f"{name}/{key}": value for key, value in other.metrics.items()})
     return RetrievalResult(
-        metrics=retrieval_metrics(rel, topk, convention),
+        metrics=metrics,
         convention=convention,
         binarize=binarize,
         timings={"index_build_s": built - start, "search_s": searched - built},
@@ -126,6 +168,8 @@ def random_code_reference(
     topk: Sequence[int],
     seed: int,
     convention: str = "standard",
+    grading: bool = False,
+    class_names: Sequence[str] | None = None,
 ) -> RetrievalResult:
     """Evaluate uniformly random ±1 codes: the chance reference for a trained model.
 
@@ -141,6 +185,8 @@ def random_code_reference(
         topk: Cut-offs k, each ``1 <= k <= n``.
         seed: Seed of the random codes.
         convention: ``"standard"`` or ``"authors"``.
+        grading: 1-D labels are ordinal grades (NDCG gain by grade distance).
+        class_names: Class names, for the per-class mAP of the random codes.
 
     Returns:
         The :class:`RetrievalResult` of the random codes.
@@ -163,4 +209,6 @@ def random_code_reference(
         topk,
         binarize=True,
         convention=convention,
+        grading=grading,
+        class_names=class_names,
     )

@@ -32,7 +32,9 @@ def test_perfectly_separable_codes_score_one(binarize, convention):
     assert isinstance(result, RetrievalResult)
     assert result.binarize is binarize
     assert result.convention == convention
-    assert list(result.metrics) == [f"{m}@{k}" for k in (1, 10, 50) for m in ("mHR", "mAP", "mRR")]
+    assert set(result.metrics) == {
+        f"{m}@{k}" for k in (1, 10, 50) for m in ("mHR", "mAP", "mRR", "NDCG")
+    }
     assert all(value == pytest.approx(1.0) for value in result.metrics.values())
 
 
@@ -106,3 +108,80 @@ def test_validation():
         evaluate_retrieval(outputs, labels, outputs, labels, [])
     with pytest.raises(ValueError, match="query_labels"):
         evaluate_retrieval(outputs, labels[:5], outputs, labels, [1])
+
+
+def _hand_ranked_case():
+    """Two binary codes per class; queries of class 0 and 1, ranked by hand."""
+    database_outputs = np.array([[1.0, 1.0], [1.0, -1.0], [-1.0, -1.0], [1.0, 1.0]])
+    database_labels = np.array([0, 1, 1, 0])
+    query_outputs = np.array([[1.0, 1.0], [-1.0, -1.0], [1.0, -1.0]])
+    query_labels = np.array([0, 1, 0])
+    return query_outputs, query_labels, database_outputs, database_labels
+
+
+def test_per_class_map_and_ndcg_match_hand_rankings():
+    # Hamming rankings (ties by database position): query 0 -> [0, 3, 1, 2],
+    # query 1 -> [2, 1, 0, 3], query 2 -> [1, 0, 2, 3].
+    # AP@2: query 0: (1 + 1) / 2 = 1; query 1: 1; query 2: P@2 * 1 / 1 = 1/2.
+    result = evaluate_retrieval(*_hand_ranked_case(), topk=[2], class_names=("a", "b"))
+    metrics = result.metrics
+    assert metrics["mAP@2/a"] == pytest.approx((1.0 + 0.5) / 2)
+    assert metrics["mAP@2/b"] == pytest.approx(1.0)
+    assert metrics["mAP@2"] == pytest.approx((1.0 + 1.0 + 0.5) / 3)
+    discount = 1.0 / np.log2(np.arange(2, 4))
+    ndcg_query_2 = (0.0 * discount[0] + 1.0 * discount[1]) / discount.sum()
+    assert metrics["NDCG@2"] == pytest.approx((1.0 + 1.0 + ndcg_query_2) / 3)
+
+
+def test_a_class_without_queries_has_no_per_class_entry():
+    query_outputs, query_labels, database_outputs, database_labels = _hand_ranked_case()
+    result = evaluate_retrieval(
+        query_outputs[[0, 2]],
+        query_labels[[0, 2]],
+        database_outputs,
+        database_labels,
+        topk=[2],
+        class_names=("a", "b"),
+    )
+    assert "mAP@2/a" in result.metrics and "mAP@2/b" not in result.metrics
+
+
+def test_multi_label_queries_count_in_every_class_they_carry():
+    database_labels = np.array([[1, 0], [0, 1], [1, 1]])
+    query_labels = np.array([[1, 1], [0, 1]])
+    outputs = np.array([[1.0, 1.0], [-1.0, 1.0], [1.0, -1.0]])
+    result = evaluate_retrieval(
+        outputs[:2], query_labels, outputs, database_labels, topk=[3], class_names=("x", "y")
+    )
+    # Query 0 -> every item relevant (AP 1); query 1 ranks [1, 0, 2] -> relevant 1, 2:
+    # AP@3 = (1/1 + 2/3) / 2.
+    second = (1.0 + 2.0 / 3.0) / 2.0
+    assert result.metrics["mAP@3/x"] == pytest.approx(1.0)
+    assert result.metrics["mAP@3/y"] == pytest.approx((1.0 + second) / 2)
+
+
+def test_grading_gains_fall_with_grade_distance():
+    query_outputs, query_labels, database_outputs, database_labels = _hand_ranked_case()
+    grades = np.array([0, 2, 2, 0])
+    by_class = evaluate_retrieval(
+        query_outputs, query_labels, database_outputs, grades, topk=[2]
+    ).metrics
+    by_grade = evaluate_retrieval(
+        query_outputs, query_labels, database_outputs, grades, topk=[2], grading=True
+    ).metrics
+    assert by_class["mAP@2"] == by_grade["mAP@2"]
+    assert by_grade["NDCG@2"] > by_class["NDCG@2"]
+
+
+@pytest.mark.parametrize("binarize", [True, False])
+def test_other_ranking_adds_the_other_rankings_metrics_under_its_name(binarize):
+    rng = np.random.default_rng(3)
+    labels = rng.integers(0, 3, 60)
+    args = (rng.normal(size=(15, 8)), labels[:15], rng.normal(size=(60, 8)), labels, [5, 10])
+    both = evaluate_retrieval(*args, binarize=binarize, other_ranking=True).metrics
+    main = evaluate_retrieval(*args, binarize=binarize).metrics
+    other = evaluate_retrieval(*args, binarize=not binarize).metrics
+    name = "cosine" if binarize else "hamming"
+    assert {key: both[key] for key in main} == main
+    assert {key: both[f"{name}/{key}"] for key in other} == other
+    assert len(both) == len(main) + len(other)

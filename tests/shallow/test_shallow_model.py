@@ -29,7 +29,8 @@ def test_end_to_end_on_tiny_synthetic_asoct(splits, hasher_class):
     result = evaluate_retrieval(
         queries, splits.test_labels, database, splits.database_labels, [5, 10, 20]
     )
-    assert set(result.metrics) == {f"{m}@{k}" for k in (5, 10, 20) for m in ("mHR", "mAP", "mRR")}
+    names = ("mHR", "mAP", "mRR", "NDCG")
+    assert set(result.metrics) == {f"{m}@{k}" for k in (5, 10, 20) for m in names}
     assert all(0.0 <= value <= 1.0 for value in result.metrics.values())
 
 
