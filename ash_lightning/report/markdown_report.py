@@ -22,6 +22,7 @@ class GroupTables:
         table_ii: Table II, or None without K = 12 runs.
         fig3: Fig. 3 as a table.
         figure: File name of the Fig. 3 PNG, relative to the report.
+        comparison: Every method at one K: mAP, NDCG, per-class mAP, the other ranking.
     """
 
     group: Group
@@ -29,6 +30,7 @@ class GroupTables:
     table_ii: Table | None
     fig3: Table
     figure: str
+    comparison: Table
 
 
 def _table_block(table: Table) -> str:
@@ -61,6 +63,8 @@ def group_section(tables: GroupTables) -> str:
         parts.append("Not shown: no run with K = 12 bits.\n")
     parts.extend(["### Fig. 3 shape", "", _table_block(tables.fig3)])
     parts.append(f"![{tables.fig3.title}]({tables.figure})\n")
+    parts.extend(["### Comparison: NDCG, per-class mAP, other ranking", ""])
+    parts.append(_table_block(tables.comparison))
     return "\n".join(parts)
 
 

@@ -1,12 +1,27 @@
 """Method names: display order, display names, and which ones are ASH or attention variants.
 
 Fang et al., BIBM 2020, §IV-B compare LSH, MHF, DPSH, DSH, DRH, the attention variants
-DPSH-A and DSH-A, and ASH (ASH-U on ASOCT-Cataract, ASH-L on Fundus-iSee).
+DPSH-A and DSH-A, and ASH (ASH-U on ASOCT-Cataract, ASH-L on Fundus-iSee); the related
+attention-hashing systems (ATH, mirror attention, attention-guided hashing) follow them.
 """
 
 from collections.abc import Iterable
 
-PREFERRED_ORDER = ("lsh", "itq", "mhf", "dpsh", "dpsh_a", "dsh", "dsh_a", "drh", "ash_u", "ash_l")
+PREFERRED_ORDER = (
+    "lsh",
+    "itq",
+    "mhf",
+    "dpsh",
+    "dpsh_a",
+    "dsh",
+    "dsh_a",
+    "drh",
+    "ash_u",
+    "ash_l",
+    "ath",
+    "mirror",
+    "agh",
+)
 """Display order of the known methods; any other name follows them, alphabetically."""
 
 ATTENTION_SUFFIX = "_a"

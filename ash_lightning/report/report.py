@@ -9,6 +9,7 @@ from typing import TextIO
 
 from ash_lightning.report.aggregate import Group, group_records
 from ash_lightning.report.collect import collect_runs
+from ash_lightning.report.comparison_table import comparison_table
 from ash_lightning.report.fig3_data import Fig3Data, fig3_data
 from ash_lightning.report.fig3_table import fig3_table
 from ash_lightning.report.figures import plot_fig3
@@ -39,7 +40,9 @@ class ReportPaths:
     skipped: tuple[Path, ...]
 
 
-def _group_tables(group: Group, slug: str, data: Fig3Data, preferred_r: float) -> GroupTables:
+def _group_tables(
+    group: Group, slug: str, data: Fig3Data, metric_k: int, preferred_r: float
+) -> GroupTables:
     return GroupTables(
         group=group,
         table_i=tuple(
@@ -48,6 +51,7 @@ def _group_tables(group: Group, slug: str, data: Fig3Data, preferred_r: float) -
         table_ii=table_ii(group, f"table2_{slug}", preferred_r),
         fig3=fig3_table(data, f"fig3_{slug}"),
         figure=f"fig3_{slug}.png",
+        comparison=comparison_table(group, f"comparison_{slug}", metric_k, preferred_r),
     )
 
 
@@ -63,7 +67,8 @@ def build_report(
 
     Per (dataset, convention, ranking) group it writes Table I (ASH's mAP@10 over r and
     K), Table II (mAP@5..20 per method at K = 12) and Fig. 3 (mHR, mAP, mRR at top-k per
-    method over K) of Fang et al., BIBM 2020, as Markdown in ``report.md``, as CSV, and
+    method over K) of Fang et al., BIBM 2020, and a comparison of every method at one K
+    (mAP, NDCG, per-class mAP, the other ranking), as Markdown in ``report.md``, as CSV, and
     Fig. 3 as ``fig3_<dataset>.png`` (``fig3_<dataset>_<convention>_<ranking>.png`` when
     a dataset has several groups). Skipped files are listed, one line each, on ``log``.
 
@@ -90,8 +95,9 @@ def build_report(
     for group in groups:
         slug = group.key.slug(with_protocol=groups_per_dataset[group.key.dataset] > 1)
         data = fig3_data(group, metric_k, preferred_r)
-        shown = _group_tables(group, slug, data, preferred_r)
-        for table in [*shown.table_i, *filter(None, [shown.table_ii]), shown.fig3]:
+        shown = _group_tables(group, slug, data, metric_k, preferred_r)
+        shown_tables = [*shown.table_i, *filter(None, [shown.table_ii]), shown.fig3]
+        for table in [*shown_tables, shown.comparison]:
             tables.append(out_dir / f"{table.stem}.csv")
             tables[-1].write_text(table_csv(table))
         figures.append(out_dir / shown.figure)

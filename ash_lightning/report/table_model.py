@@ -40,7 +40,7 @@ class Table:
         title: Caption; names the dataset, convention and ranking.
         row_header: Names of the label columns.
         column_header: Name of the swept quantity on the columns, e.g. ``K``.
-        columns: The column values, e.g. ``(12, 24)``.
+        columns: The column values, e.g. ``(12, 24)`` or metric names.
         column_format: Markdown heading of a column, e.g. ``"K = {}"``.
         rows: The rows.
         notes: Lines printed under the table.
@@ -50,7 +50,7 @@ class Table:
     title: str
     row_header: tuple[str, ...]
     column_header: str
-    columns: tuple[int | float, ...]
+    columns: tuple[int | float | str, ...]
     column_format: str
     rows: tuple[Row, ...]
     notes: tuple[str, ...] = ()

@@ -30,6 +30,8 @@ def test_every_table_has_a_csv_beside_the_report(built_report: BuiltReport) -> N
     out = built_report.paths.markdown.parent
 
     assert sorted(path.name for path in built_report.paths.tables) == [
+        "comparison_synthetic_asoct_authors_hamming.csv",
+        "comparison_synthetic_asoct_standard_hamming.csv",
         "fig3_synthetic_asoct_authors_hamming.csv",
         "fig3_synthetic_asoct_standard_hamming.csv",
         "table1_synthetic_asoct_standard_hamming_ash_u.csv",

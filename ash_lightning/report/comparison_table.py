@@ -1,0 +1,86 @@
+"""One table comparing every method of a group: mAP, NDCG, each class's mAP, the other ranking.
+
+It puts ASH (Fang et al., BIBM 2020), its baselines and the related attention-hashing
+systems side by side at one code length: overall mAP@k and NDCG@k (Järvelin &
+Kekäläinen, TOIS 2002), the mAP@k of each class's queries (to check ATH's small-class
+claim, Fang, Fu, Liu, MedIA 2021) and, where the runs recorded it, the mAP@k of the
+other ranking (real-valued cosine for hashing runs: the evaluation of descriptor
+learners such as mirror attention).
+"""
+
+from ash_lightning.report.aggregate import Group
+from ash_lightning.report.fig3_data import RANDOM_CODES, curve_label
+from ash_lightning.report.paper_numbers import TABLE_II_BITS
+from ash_lightning.report.table_model import Row, Table
+
+OTHER_RANKINGS = ("cosine", "hamming")
+
+
+def comparison_bits(group: Group) -> int:
+    """K = 12 (the paper's Table II) when the group has it, else its smallest K."""
+    bits = group.bits()
+    return TABLE_II_BITS if TABLE_II_BITS in bits else bits[0]
+
+
+def _columns(names: set[str], metric_k: int) -> tuple[str, ...]:
+    """Overall mAP and NDCG, each class's mAP (alphabetical), then the other ranking's mAP."""
+    overall = [name for name in (f"mAP@{metric_k}", f"NDCG@{metric_k}") if name in names]
+    per_class = sorted(name for name in names if name.startswith(f"mAP@{metric_k}/"))
+    other = [
+        name
+        for ranking in OTHER_RANKINGS
+        for name in (f"{ranking}/mAP@{metric_k}", f"{ranking}/NDCG@{metric_k}")
+        if name in names
+    ]
+    return (*overall, *per_class, *other)
+
+
+def comparison_table(group: Group, stem: str, metric_k: int, preferred_r: float) -> Table:
+    """Every method of ``group`` at one K: overall, per-class and other-ranking metrics.
+
+    Args:
+        group: The seed-averaged cells.
+        stem: File name of the CSV, without extension.
+        metric_k: The cut-off k of every column.
+        preferred_r: The r shown for methods run at several.
+
+    Returns:
+        Rows methods (and the random codes), columns metrics; a column is present when
+        at least one method recorded it (runs older than NDCG or per-class mAP leave
+        their cells empty).
+    """
+    bits = comparison_bits(group)
+    chosen = {
+        method: r
+        for method in group.methods()
+        if (r := group.chosen_r(method, preferred_r, bits)) is not None
+    }
+    names = {name for method, r in chosen.items() for name in group.cells[(method, bits, r)]}
+    columns = _columns(names, metric_k)
+    rows = [
+        Row(
+            labels=(curve_label(method, r, preferred_r),),
+            cells=tuple(group.stats(method, bits, r, name) for name in columns),
+        )
+        for method, r in chosen.items()
+    ]
+    random_codes = group.random_codes.get(bits, {})
+    if random_codes:
+        rows.append(Row((RANDOM_CODES,), tuple(random_codes.get(name) for name in columns)))
+    return Table(
+        stem=stem,
+        title=(
+            f"Comparison — {group.key.label()}: K = {bits}, top-{metric_k}; overall mAP and "
+            "NDCG, the mAP of each class's queries (mAP@k/<class>), and the other ranking"
+        ),
+        row_header=("method",),
+        column_header="metric",
+        columns=columns,
+        column_format="{}",
+        rows=tuple(rows),
+        notes=(
+            "NDCG gains: 1 for the query's class, the number of shared labels on multi-label "
+            "data, G - |grade distance| on grading data. cosine/: the real-valued outputs "
+            "ranked by cosine similarity (Faiss flat inner product); hamming/: sign codes.",
+        ),
+    )
