@@ -5,8 +5,8 @@ import pytest
 import torch
 from torchmetrics.functional.retrieval import retrieval_normalized_dcg
 
+from ash_lightning.retrieval import evaluate_retrieval, ndcg_at_k
 from ash_lightning.retrieval import ndcg as ndcg_module
-from ash_lightning.retrieval import ndcg_at_k
 
 # Discount of rank 2 is 1 / log2(3); rank 1 has discount 1 and rank 3 has 1 / 2.
 D2 = 1 / math.log2(3)
@@ -170,3 +170,45 @@ def test_rejects_bad_inputs(kwargs, match):
 def test_rejects_non_binary_multi_label():
     with pytest.raises(ValueError, match="only 0 and 1"):
         ndcg_at_k(np.array([[2, 0]]), np.array([[1, 0], [0, 1]]), np.array([[0, 1]]), 1)
+
+
+def _hamming_case():
+    """Multi-label items with 3-bit codes: many equal Hamming distances (ties)."""
+    rng = np.random.default_rng(7)
+    database_labels = (rng.random((30, 3)) < 0.5).astype(int)
+    database_labels[database_labels.sum(axis=1) == 0, 0] = 1
+    query_labels = (rng.random((6, 3)) < 0.5).astype(int)
+    query_labels[query_labels.sum(axis=1) == 0, 1] = 1
+    database_codes = rng.choice([-1.0, 1.0], size=(30, 3))
+    query_codes = rng.choice([-1.0, 1.0], size=(6, 3))
+    return query_codes, query_labels, database_codes, database_labels
+
+
+def _torchmetrics_ndcg(query_codes, query_labels, database_codes, database_labels, k, tie_break):
+    values = []
+    for code, labels in zip(query_codes, query_labels, strict=True):
+        distance = (code[None, :] != database_codes).sum(axis=1).astype(np.float64)
+        # tie_break > 0 encodes "lower database position first" among equal distances.
+        preds = torch.from_numpy(-distance - tie_break * np.arange(len(distance)))
+        target = torch.from_numpy(database_labels @ labels)
+        values.append(float(retrieval_normalized_dcg(preds, target, top_k=k)))
+    return float(np.mean(values))
+
+
+def test_hamming_ties_broken_by_position_match_torchmetrics_on_multi_label_gains():
+    case = _hamming_case()
+    for k in (1, 5, 10):
+        got = evaluate_retrieval(*case, topk=[k]).metrics[f"NDCG@{k}"]
+        assert got == pytest.approx(_torchmetrics_ndcg(*case, k, tie_break=1e-3), abs=1e-6)
+
+
+def test_ties_between_items_of_equal_gain_do_not_change_ndcg():
+    _, query_labels, _, labels = _hamming_case()
+    # Every query has the code (1, 1, 1); the database uses 4 codes at Hamming distances
+    # 0, 1, 2, 3 from it, and all items of one code carry the same labels. Tied items
+    # then have equal gains, so any tie rule (torchmetrics' included) gives the same NDCG.
+    codes = np.array([[1.0, 1.0, 1.0], [-1.0, 1.0, 1.0], [-1.0, -1.0, 1.0], [-1.0, -1.0, -1.0]])
+    code_id = np.arange(30) % 4
+    case = (np.ones((6, 3)), query_labels, codes[code_id], labels[:4][code_id])
+    got = evaluate_retrieval(*case, topk=[10]).metrics["NDCG@10"]
+    assert got == pytest.approx(_torchmetrics_ndcg(*case, 10, tie_break=0.0), abs=1e-6)
