@@ -1,6 +1,7 @@
 """Rebuild a trained hashing network from its run configuration and checkpoint."""
 
 from pathlib import Path
+from typing import Any
 
 import torch
 from hydra.utils import instantiate
@@ -10,12 +11,16 @@ from torch import nn
 NET_PREFIX = "net."
 
 
-def load_network(cfg: DictConfig, checkpoint_path: str | Path) -> nn.Module:
+def load_network(
+    cfg: DictConfig, checkpoint_path: str | Path, **model_overrides: Any
+) -> nn.Module:
     """The network of ``cfg.model`` with the weights of a Lightning checkpoint, in eval mode.
 
     Args:
         cfg: The configuration the checkpoint was trained with.
         checkpoint_path: A ``.ckpt`` written by the run.
+        **model_overrides: Arguments of ``cfg.model`` filled at training time, e.g.
+            ``num_classes`` of a class head that the configuration leaves null.
 
     Returns:
         The network, ready to encode images.
@@ -27,7 +32,7 @@ def load_network(cfg: DictConfig, checkpoint_path: str | Path) -> nn.Module:
     if not path.is_file():
         raise FileNotFoundError(f"checkpoint not found: {path}")
     state = torch.load(path, map_location="cpu", weights_only=False)["state_dict"]
-    net: nn.Module = instantiate(cfg.model)
+    net: nn.Module = instantiate(cfg.model, **model_overrides)
     net.load_state_dict(
         {
             key[len(NET_PREFIX) :]: value

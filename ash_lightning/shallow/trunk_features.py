@@ -4,11 +4,9 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from omegaconf import OmegaConf
 
-from ash_lightning.checkpoint_loading import load_network
 from ash_lightning.data.image_tensors import to_network_input
-from ash_lightning.results_file import read_results
+from ash_lightning.trained_run import load_trained_run
 
 DEFAULT_CHECKPOINT = "checkpoints/last.ckpt"
 
@@ -30,9 +28,7 @@ class TrunkFeatures:
     def __init__(
         self, run_dir: str | Path, checkpoint: str = DEFAULT_CHECKPOINT, batch_size: int = 256
     ) -> None:
-        run = Path(run_dir)
-        config = OmegaConf.create(read_results(run)["config"])
-        self.trunk = load_network(config, run / checkpoint).trunk
+        self.trunk = load_trained_run(Path(run_dir) / checkpoint).net.trunk
         self.batch_size = batch_size
 
     def __call__(self, images: np.ndarray) -> np.ndarray:
