@@ -13,6 +13,7 @@ from ash_lightning.data.retrieval_datamodule import RetrievalDataModule
 from ash_lightning.fit_outcome import FitOutcome
 from ash_lightning.hashing_module import HashingModule, PairwiseHashingModule
 from ash_lightning.labelled_batch_hashing_module import LabelledBatchHashingModule
+from ash_lightning.peak_memory import peak_memory_mb
 from ash_lightning.triplet_hashing_module import TripletHashingModule
 
 TIMING_NAMES = ("encode_s", "index_build_s", "search_s")
@@ -80,6 +81,7 @@ def fit_deep(cfg: DictConfig, datamodule: RetrievalDataModule, net: nn.Module) -
     started = time.perf_counter()
     trainer.fit(module, datamodule=datamodule)
     fit_s = time.perf_counter() - started
+    fit_memory = {f"fit_{name}": value for name, value in peak_memory_mb().items()}
     val_metrics = _logged(trainer, "val")
     trainer.test(module, datamodule=datamodule, verbose=False)
     test_timings = _logged(trainer, "test", timings=True)
@@ -92,5 +94,6 @@ def fit_deep(cfg: DictConfig, datamodule: RetrievalDataModule, net: nn.Module) -
             "fit_per_epoch": fit_s / max(trainer.current_epoch, 1),
             **{f"test_{name}": value for name, value in test_timings.items()},
         },
+        memory_mb=fit_memory,
         is_global_zero=trainer.is_global_zero,
     )

@@ -12,10 +12,13 @@ class FitOutcome:
         val_metrics: Validation-query metrics (empty when not evaluated).
         timings_s: Seconds (and the epoch count for deep methods), e.g. ``fit``,
             ``test_encode_s``, ``test_index_build_s``, ``test_search_s``.
+        memory_mb: Peak memory in MiB, e.g. ``fit_peak_rss_mb`` (the process's peak
+            resident memory by the end of training) and ``fit_peak_cuda_mb`` on a GPU.
         is_global_zero: Whether this process writes the results (false on DDP workers).
     """
 
     test_metrics: dict[str, float]
     val_metrics: dict[str, float] = field(default_factory=dict)
     timings_s: dict[str, float] = field(default_factory=dict)
+    memory_mb: dict[str, float] = field(default_factory=dict)
     is_global_zero: bool = True

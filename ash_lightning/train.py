@@ -113,6 +113,7 @@ def train(cfg: DictConfig) -> dict[str, Any]:
         "grading": datamodule.grading,
         "metrics": metrics,
         "timings_s": outcome.timings_s,
+        "memory_mb": outcome.memory_mb,
         "table": table,
         "config": _resolved_without_hydra(cfg),
     }

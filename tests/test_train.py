@@ -34,6 +34,7 @@ def test_tiny_run_writes_results_json(tiny_config, tmp_path):
     assert written["config"]["data"]["size"] == "tiny"
     assert written["timings_s"]["fit"] > 0 and written["timings_s"]["epochs"] == 2
     assert {"test_encode_s", "test_index_build_s", "test_search_s"} <= set(written["timings_s"])
+    assert written["memory_mb"]["fit_peak_rss_mb"] > 50
     for row in ("| ash_u | mAP |", "| ash_u | NDCG |", "| ash_u (cosine) | mAP |"):
         assert row in written["table"]
     assert "| random codes | mAP |" in written["table"]
