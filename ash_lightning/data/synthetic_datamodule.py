@@ -4,9 +4,9 @@ from typing import Any, Literal
 
 from ash_lightning.data.retrieval_datamodule import RetrievalDataModule
 from ash_lightning.data.retrieval_splits import RetrievalSplits
-from ash_lightning.data.synthetic import make_synthetic_splits, split_sizes
+from ash_lightning.data.synthetic import make_synthetic_splits, split_totals
 
-SYNTHETIC_CHANNELS = {"asoct": 1, "fundus": 3}
+SYNTHETIC_CHANNELS = {"asoct": 1, "fundus": 3, "fundus_multilabel": 3}
 
 
 class SyntheticDataModule(RetrievalDataModule):
@@ -14,9 +14,12 @@ class SyntheticDataModule(RetrievalDataModule):
 
     Stand-ins for the paper's private ASOCT-Cataract and Fundus-iSee datasets (Fang et
     al., BIBM 2020, §IV-A): the grade or class is carried only by small salient regions.
+    ``fundus_multilabel`` gives each fundus image any set of diseases (multi-hot labels,
+    relevance = a shared label), for multi-label methods such as attention-guided hashing
+    (Zhu et al., 2022).
 
     Args:
-        kind: ``"asoct"`` or ``"fundus"``.
+        kind: ``"asoct"``, ``"fundus"`` or ``"fundus_multilabel"``.
         size: ``"tiny"`` (tests), ``"small"`` (default CPU run) or ``"paper"``.
         image_size: Side of the generated square images.
         channels: Expected image channels (checked against the generator).
@@ -25,7 +28,7 @@ class SyntheticDataModule(RetrievalDataModule):
 
     def __init__(
         self,
-        kind: Literal["asoct", "fundus"],
+        kind: Literal["asoct", "fundus", "fundus_multilabel"],
         size: str = "small",
         image_size: int = 64,
         channels: int | None = None,
@@ -40,7 +43,7 @@ class SyntheticDataModule(RetrievalDataModule):
                 f"{SYNTHETIC_CHANNELS[kind]} channel(s)"
             )
         try:
-            split_sizes(kind, size)
+            split_totals(kind, size)
         except ValueError as error:
             raise ValueError(f"data.size: {error}") from error
         if image_size < 8:

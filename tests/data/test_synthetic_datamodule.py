@@ -1,8 +1,12 @@
+import json
+import math
+
 import numpy as np
 import pytest
 
 from ash_lightning.data.retrieval_datamodule import DATABASE_LOADER, QUERY_LOADER
 from ash_lightning.data.synthetic_datamodule import SyntheticDataModule
+from ash_lightning.train import train
 
 
 def test_bad_arguments_fail_at_construction_before_any_generation():
@@ -12,6 +16,10 @@ def test_bad_arguments_fail_at_construction_before_any_generation():
         SyntheticDataModule("oct", size="tiny")
     with pytest.raises(ValueError, match="data.channels=3"):
         SyntheticDataModule("asoct", size="tiny", channels=3)
+    with pytest.raises(ValueError, match="data.channels=1"):
+        SyntheticDataModule("fundus_multilabel", size="tiny", channels=1)
+    with pytest.raises(ValueError, match="data.size"):
+        SyntheticDataModule("fundus_multilabel", size=(100, 5, 20))
     with pytest.raises(ValueError, match="data.batch_size"):
         SyntheticDataModule("asoct", size="tiny", batch_size=0)
 
@@ -68,3 +76,37 @@ def test_more_labelled_images_than_the_database_repeat_it_whole():
 def test_unknown_sampling_is_refused():
     with pytest.raises(ValueError, match="sampling must be one of"):
         SyntheticDataModule("asoct", size="tiny", sampling="quads")
+
+
+def test_multilabel_fundus_loaders_carry_multi_hot_labels():
+    module = SyntheticDataModule(
+        "fundus_multilabel", size="tiny", image_size=16, channels=3, batch_size=5
+    )
+    assert module.splits.database_labels.shape == (250, 5)
+    assert module.splits.class_names[0] == "normal"
+    _, labels, _ = next(iter(module.test_dataloader()[QUERY_LOADER]))
+    assert labels.shape[1:] == (5,)
+    first, second, dissimilar = next(iter(module.train_dataloader()))
+    assert first.shape == second.shape == (5, 3, 16, 16) and dissimilar.shape == (5,)
+    images = SyntheticDataModule(
+        "fundus_multilabel", size="tiny", image_size=16, batch_size=5, sampling="images"
+    )
+    _, labels = next(iter(images.train_dataloader()))
+    assert labels.shape == (5, 5)
+    triplets = SyntheticDataModule(
+        "fundus_multilabel", size="tiny", image_size=16, sampling="triplets"
+    ).triplets_for_epoch(0)
+    assert len(triplets) == 250
+
+
+def test_ash_u_trains_on_multilabel_fundus(tiny_config, tmp_path):
+    cfg = tiny_config(
+        "data=synthetic_fundus_multilabel", "data.size=[50,20,20]", "trainer.max_epochs=1"
+    )
+    results = train(cfg)
+    written = json.loads((tmp_path / "results.json").read_text())
+    assert written["metrics"] == results["metrics"]
+    assert results["method"] == "ash_u" and results["dataset"] == "synthetic_fundus_multilabel"
+    metrics = results["metrics"]["test"]["metrics"]
+    assert "mAP@10" in metrics
+    assert all(math.isfinite(value) and 0.0 <= value <= 1.0 for value in metrics.values())

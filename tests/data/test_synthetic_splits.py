@@ -9,8 +9,9 @@ from ash_lightning.data.synthetic import (
     FUNDUS_CLASSES,
     make_synthetic_splits,
     split_sizes,
+    split_totals,
 )
-from ash_lightning.data.synthetic.sizes import FUNDUS_ISEE_COUNTS, class_counts
+from ash_lightning.data.synthetic.sizes import FUNDUS_ISEE_COUNTS, MIN_PER_CLASS, class_counts
 
 TOTALS = {
     ("asoct", "tiny"): (200, 50, 50),
@@ -163,3 +164,60 @@ def test_custom_size_splits() -> None:
     assert splits.val_images.shape == (0, 1, 16, 16)
     assert splits.val_labels.shape == (0,)
     assert splits.test_images.shape == (10, 1, 16, 16)
+
+
+@pytest.mark.parametrize("size", ["tiny", "small", "paper"])
+def test_multilabel_fundus_has_the_fundus_totals_but_no_class_partition(size: str) -> None:
+    assert split_totals("fundus_multilabel", size) == TOTALS["fundus", size]
+    with pytest.raises(ValueError, match="multi-hot"):
+        split_sizes("fundus_multilabel", size)
+
+
+@pytest.mark.parametrize("kind", ["asoct", "fundus", "fundus_multilabel"])
+@pytest.mark.parametrize("size", [(100, -1, 10), (100, 10, 9), "huge"])
+def test_totals_reject_negative_too_small_or_unknown_sizes(kind: str, size: object) -> None:
+    with pytest.raises(ValueError):
+        split_totals(kind, size)
+
+
+@pytest.fixture(scope="module")
+def tiny_multilabel() -> RetrievalSplits:
+    return make_synthetic_splits("fundus_multilabel", "tiny", image_size=32, seed=11)
+
+
+def test_multilabel_splits_have_multi_hot_labels_on_every_image(
+    tiny_multilabel: RetrievalSplits,
+) -> None:
+    assert tiny_multilabel.class_names == FUNDUS_CLASSES
+    for name, total in zip(("database", "val", "test"), TOTALS["fundus", "tiny"], strict=True):
+        images = getattr(tiny_multilabel, f"{name}_images")
+        labels = getattr(tiny_multilabel, f"{name}_labels")
+        assert images.shape == (total, 3, 32, 32) and images.dtype == np.uint8
+        assert labels.shape == (total, 5) and labels.dtype == np.uint8
+        assert np.array_equal(labels[:, 0] == 1, labels[:, 1:].sum(axis=1) == 0)
+        assert labels.sum(axis=0).min() >= MIN_PER_CLASS
+    diseases = tiny_multilabel.database_labels[:, 1:].sum(axis=1)
+    assert (diseases >= 2).sum() > 0.2 * (diseases >= 1).sum()
+
+
+def test_multilabel_splits_are_reproducible_and_disjoint(tiny_multilabel: RetrievalSplits) -> None:
+    again = make_synthetic_splits("fundus_multilabel", "tiny", image_size=32, seed=11)
+    other = make_synthetic_splits("fundus_multilabel", "tiny", image_size=32, seed=12)
+    for name in ("database", "val", "test"):
+        for field in ("images", "labels"):
+            array = getattr(tiny_multilabel, f"{name}_{field}")
+            assert getattr(again, f"{name}_{field}").tobytes() == array.tobytes()
+            assert not np.array_equal(getattr(other, f"{name}_{field}"), array)
+    images = (
+        tiny_multilabel.database_images,
+        tiny_multilabel.val_images,
+        tiny_multilabel.test_images,
+    )
+    assert len({image.tobytes() for split in images for image in split}) == sum(map(len, images))
+
+
+def test_multilabel_custom_size_with_an_empty_split() -> None:
+    splits = make_synthetic_splits("fundus_multilabel", (20, 0, 10), image_size=16, seed=0)
+    assert splits.database_labels.shape == (20, 5)
+    assert splits.val_images.shape == (0, 3, 16, 16) and splits.val_labels.shape == (0, 5)
+    assert splits.test_labels.sum(axis=0).min() >= MIN_PER_CLASS

@@ -22,7 +22,7 @@ from ash_lightning.data.synthetic.workspace import Workspace
 #: chunk's float32 planes to stay in cache, large enough to amortise per-call overheads.
 CHUNK_PIXELS = 32 * 128 * 128
 
-#: Renders one chunk: ``(rng, labels of the chunk, uint8 output (m, C, S, S), workspace)``.
+#: Renders one chunk: ``(rng, label rows of the chunk, uint8 output (m, C, S, S), workspace)``.
 ChunkRenderer = Callable[[np.random.Generator, np.ndarray, np.ndarray, Workspace], None]
 
 
@@ -59,6 +59,30 @@ def validate_labels(labels: np.ndarray, num_classes: int) -> np.ndarray:
     return array.astype(np.int64)
 
 
+def validate_multi_hot(labels: np.ndarray, num_labels: int) -> np.ndarray:
+    """Checks that labels are an ``(n, num_labels)`` array of zeros and ones.
+
+    Args:
+        labels: Candidate multi-hot labels (integer or boolean).
+        num_labels: Number of labels per row.
+
+    Returns:
+        The labels as a uint8 array.
+
+    Raises:
+        ValueError: If the labels are not a 2-D 0/1 array with ``num_labels`` columns.
+    """
+    array = np.asarray(labels)
+    if array.ndim != 2 or array.shape[1] != num_labels:
+        raise ValueError(f"multi-hot labels must have shape (n, {num_labels}), got {array.shape}")
+    if array.size and not (
+        (np.issubdtype(array.dtype, np.integer) or array.dtype == np.bool_)
+        and np.isin(array, (0, 1)).all()
+    ):
+        raise ValueError(f"multi-hot labels must be integers 0 or 1, got {array.dtype} values")
+    return array.astype(np.uint8)
+
+
 def render_in_chunks(
     labels: np.ndarray,
     image_size: int,
@@ -69,7 +93,7 @@ def render_in_chunks(
     """Renders ``len(labels)`` images chunk by chunk, in parallel threads.
 
     Args:
-        labels: Validated int64 labels, shape ``(n,)``.
+        labels: Validated labels, one row per image: shape ``(n,)`` or ``(n, L)``.
         image_size: Side ``S`` of the square images, in pixels.
         seed: Non-negative seed; chunk ``i`` uses child ``i`` of ``SeedSequence(seed)``.
         channels: Number of channels ``C`` the renderer produces.
@@ -83,9 +107,10 @@ def render_in_chunks(
     """
     if image_size < 8:
         raise ValueError(f"image_size must be at least 8 pixels, got {image_size}")
-    images = np.empty((labels.size, channels, image_size, image_size), dtype=np.uint8)
+    count = len(labels)
+    images = np.empty((count, channels, image_size, image_size), dtype=np.uint8)
     chunk = chunk_size(image_size)
-    starts = range(0, labels.size, chunk)
+    starts = range(0, count, chunk)
     seeds = np.random.SeedSequence(seed).spawn(len(starts))
     local = threading.local()
 
@@ -93,7 +118,7 @@ def render_in_chunks(
         if not hasattr(local, "workspace"):
             local.workspace = Workspace()
         start = starts[index]
-        stop = min(start + chunk, labels.size)
+        stop = min(start + chunk, count)
         rng = np.random.default_rng(seeds[index])
         render_chunk(rng, labels[start:stop], images[start:stop], local.workspace)
 

@@ -9,13 +9,21 @@ bright optic disc with its cup, and a darker macula. Only small lesions depend o
 illumination, noise, colour, brightness and contrast are label-independent nuisances, and each
 channel is re-standardised to random target statistics so that per-channel means and stds
 carry no class.
+
+`generate_fundus_multilabel` renders the same eyes with any set of diseases per image, a
+multi-label stand-in in the spirit of the ChestX-ray14 retrieval of attention-guided hashing
+with a weighted likelihood (Zhu et al., 2022): relevance is a shared label.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ash_lightning.data.synthetic.chunking import render_in_chunks, validate_labels
+from ash_lightning.data.synthetic.chunking import (
+    render_in_chunks,
+    validate_labels,
+    validate_multi_hot,
+)
 from ash_lightning.data.synthetic.drawing import (
     gaussian_bump,
     pixel_centres,
@@ -24,11 +32,16 @@ from ash_lightning.data.synthetic.drawing import (
     soft_disc,
     squared_distance,
 )
-from ash_lightning.data.synthetic.fundus_scene import FUNDUS_CLASSES, FundusScene, draw_fundus_scene
+from ash_lightning.data.synthetic.fundus_scene import (
+    FUNDUS_CLASSES,
+    NORMAL,
+    FundusScene,
+    draw_fundus_scene,
+)
 from ash_lightning.data.synthetic.photometric import standardise_to_uint8, unit_noise
 from ash_lightning.data.synthetic.workspace import Workspace
 
-__all__ = ["FUNDUS_CLASSES", "generate_fundus"]
+__all__ = ["FUNDUS_CLASSES", "generate_fundus", "generate_fundus_multilabel"]
 
 _FOV_RADIUS = 0.93
 #: Per-channel (R, G, B) response of each layer, relative to the channel's background.
@@ -80,12 +93,12 @@ def _illumination(
 
 
 def _render_chunk(
-    rng: np.random.Generator, labels: np.ndarray, out: np.ndarray, workspace: Workspace
+    rng: np.random.Generator, present: np.ndarray, out: np.ndarray, workspace: Workspace
 ) -> None:
-    """Renders one chunk of fundus images into the uint8 ``out`` ``(n, 3, S, S)``."""
-    n, size = labels.size, out.shape[-1]
+    """Renders fundus images with presence masks ``(n, 5)`` into the uint8 ``out``."""
+    n, size = len(present), out.shape[-1]
     axis = pixel_centres(size)
-    scene = draw_fundus_scene(rng, labels)
+    scene = draw_fundus_scene(rng, present)
     plane = (n, size, size)
     layer = workspace.array("layer", plane)
     darkening = workspace.array("dark", plane)
@@ -126,4 +139,34 @@ def generate_fundus(labels: np.ndarray, image_size: int, seed: int) -> np.ndarra
         RGB images, uint8 of shape ``(n, 3, S, S)``.
     """
     classes = validate_labels(labels, len(FUNDUS_CLASSES))
-    return render_in_chunks(classes, image_size, seed, 3, _render_chunk)
+    present = classes[:, None] == np.arange(len(FUNDUS_CLASSES))
+    return render_in_chunks(present, image_size, seed, 3, _render_chunk)
+
+
+def generate_fundus_multilabel(labels: np.ndarray, image_size: int, seed: int) -> np.ndarray:
+    """Generates synthetic colour fundus photographs with any set of diseases per image.
+
+    The lesions of every disease marked in a row are drawn on the image; the random stream
+    is the one of `generate_fundus`, so the same seed draws the same eyes whatever the labels
+    (and a single-disease row gives the image `generate_fundus` gives for that class).
+    Deterministic: the same ``(labels, image_size, seed)`` gives byte-identical images.
+
+    Reference: multi-label retrieval of attention-guided hashing (Zhu et al., 2022).
+
+    Args:
+        labels: Multi-hot labels over `FUNDUS_CLASSES`, shape ``(n, 5)``; ``normal`` must be
+            set exactly in the rows without any disease.
+        image_size: Side ``S`` of the square images, in pixels (at least 8).
+        seed: Non-negative random seed.
+
+    Returns:
+        RGB images, uint8 of shape ``(n, 3, S, S)``.
+
+    Raises:
+        ValueError: If the labels are not multi-hot or ``normal`` disagrees with the diseases.
+    """
+    multi_hot = validate_multi_hot(labels, len(FUNDUS_CLASSES)).astype(bool)
+    diseased = np.delete(multi_hot, NORMAL, axis=1).any(axis=1)
+    if np.any(multi_hot[:, NORMAL] == diseased):
+        raise ValueError("the 'normal' label must be set exactly in the rows without a disease")
+    return render_in_chunks(multi_hot, image_size, seed, 3, _render_chunk)

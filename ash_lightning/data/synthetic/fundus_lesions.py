@@ -3,8 +3,9 @@
 Fang et al. (BIBM 2020, Fig. 1) describe the salient regions of Fundus-iSee: DR is judged
 on the macula, glaucoma on a large optic cup, pathological myopia on a leopard (tessellated)
 fundus; AMD shows drusen around the macula. Each function draws the same random numbers for
-every image and zeroes the amplitude where the image does not have the class, so the random
-stream (hence every nuisance) is independent of the labels. All lesions stay small.
+every image and zeroes the amplitude where the image does not have the disease, so the random
+stream (hence every nuisance) is independent of the labels, and the lesions of several
+diseases can share an image (multi-label). All lesions stay small.
 """
 
 from __future__ import annotations

@@ -3,7 +3,9 @@
 Fang et al. (BIBM 2020) describe Fundus-iSee classes that "share similar overall
 performance" and differ in salient regions. The scene holds the label-independent anatomy
 (optic disc, macula, vessels), pose, illumination, noise and target colour statistics, and the
-small class-specific lesions (`fundus_lesions`), all drawn for a chunk of images at once.
+small disease-specific lesions (`fundus_lesions`), all drawn for a chunk of images at once.
+Lesions follow per-image presence masks, so one image may carry one class (`generate_fundus`)
+or several diseases at once (`generate_fundus_multilabel`).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from ash_lightning.data.synthetic.vessels import vessel_splats
 
 #: Class names, index = label (the order used throughout the package).
 FUNDUS_CLASSES: tuple[str, ...] = ("normal", "dr", "glaucoma", "amd", "myopia")
-DR, GLAUCOMA, AMD, MYOPIA = 1, 2, 3, 4
+NORMAL, DR, GLAUCOMA, AMD, MYOPIA = 0, 1, 2, 3, 4
 
 #: Per-channel (R, G, B) intervals of the target means, and of the target ``std / mean``.
 TARGET_MEAN = np.array([[75.0, 115.0], [36.0, 60.0], [18.0, 32.0]])
@@ -62,20 +64,22 @@ class FundusScene:
     bright: Splats
 
 
-def draw_fundus_scene(rng: np.random.Generator, labels: np.ndarray) -> FundusScene:
+def draw_fundus_scene(rng: np.random.Generator, present: np.ndarray) -> FundusScene:
     """Draws the anatomy, lesions and nuisances of a chunk of fundus images.
 
-    The same numbers are drawn whatever the labels (lesions of absent classes get zero
+    The same numbers are drawn whatever the labels (lesions of absent diseases get zero
     amplitude), so every nuisance is independent of the labels.
 
     Args:
         rng: Random generator.
-        labels: Classes in the order of `FUNDUS_CLASSES`, shape ``(n,)``.
+        present: Whether each image has each label, boolean of shape ``(n, 5)`` in the order
+            of `FUNDUS_CLASSES`; one ``True`` per row for single-label images, any number of
+            diseases for multi-label ones. The ``normal`` column is not read.
 
     Returns:
         The scene of each image.
     """
-    n = labels.size
+    n = len(present)
     pose = draw_pose(
         rng, n, max_angle_deg=12.0, max_shift=0.05, scale_range=(0.92, 1.06), allow_mirror=True
     )
@@ -96,7 +100,7 @@ def draw_fundus_scene(rng: np.random.Generator, labels: np.ndarray) -> FundusSce
         ],
         axis=1,
     )
-    cup_ratio = cup_to_disc_ratio(rng, labels == GLAUCOMA)
+    cup_ratio = cup_to_disc_ratio(rng, present[:, GLAUCOMA])
     cup_shift = rng.uniform(0.0, 0.3, n) * disc[:, 2] * (1.0 - cup_ratio)
     cup = np.stack([disc[:, 0] - cup_shift, disc[:, 1], cup_ratio * disc[:, 2]], axis=1)
     tilt = rng.uniform(-0.15, 0.15, (n, 2))
@@ -105,14 +109,14 @@ def draw_fundus_scene(rng: np.random.Generator, labels: np.ndarray) -> FundusSce
     dark = concat_splats(
         [
             vessel_splats(rng, disc[:, 0], disc[:, 1], 0.45 * disc[:, 2], pose),
-            haemorrhage_splats(rng, labels == DR, macula[:, 0], macula[:, 1], pose),
-            tessellation_splats(rng, labels == MYOPIA, disc[:, 0], disc[:, 1], pose),
+            haemorrhage_splats(rng, present[:, DR], macula[:, 0], macula[:, 1], pose),
+            tessellation_splats(rng, present[:, MYOPIA], disc[:, 0], disc[:, 1], pose),
         ]
     )
     bright = concat_splats(
         [
-            drusen_splats(rng, labels == AMD, macula[:, 0], macula[:, 1], pose),
-            crescent_splats(rng, labels == MYOPIA, disc[:, 0], disc[:, 1], disc[:, 2], pose),
+            drusen_splats(rng, present[:, AMD], macula[:, 0], macula[:, 1], pose),
+            crescent_splats(rng, present[:, MYOPIA], disc[:, 0], disc[:, 1], disc[:, 2], pose),
         ]
     )
     return FundusScene(

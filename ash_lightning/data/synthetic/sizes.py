@@ -6,7 +6,9 @@ grades are balanced); for Fundus-iSee, 10,000 images (AMD 720, DR 270, glaucoma 
 myopia 790, normal 7,770) of which 10 % of each class are the queries. The validation split
 (not in the paper) mirrors the query split and is generated separately. Smaller named sizes
 keep the same class proportions; every class keeps at least `MIN_PER_CLASS` images in every
-non-empty split so that every query has a relevant database image.
+non-empty split so that every query has a relevant database image. The multi-label fundus set
+(``fundus_multilabel``) has the fundus totals, but its labels are drawn per image
+(`fundus_label_sets`), so only its totals are planned here.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Literal
 
 import numpy as np
 
-Kind = Literal["asoct", "fundus"]
+Kind = Literal["asoct", "fundus", "fundus_multilabel"]
 NamedSize = Literal["tiny", "small", "paper"]
 #: A named size, or custom ``(database, val, test)`` totals as a sequence or a mapping.
 SizeSpec = NamedSize | Sequence[int] | Mapping[str, int]
@@ -33,6 +35,11 @@ FUNDUS_ISEE_COUNTS = (7770, 270, 450, 720, 790)
 NAMED_SIZES: dict[str, dict[str, tuple[int, int, int]]] = {
     "asoct": {"tiny": (200, 50, 50), "small": (1500, 150, 150), "paper": (7000, 700, 700)},
     "fundus": {"tiny": (250, 60, 60), "small": (2000, 200, 200), "paper": (9000, 1000, 1000)},
+    "fundus_multilabel": {
+        "tiny": (250, 60, 60),
+        "small": (2000, 200, 200),
+        "paper": (9000, 1000, 1000),
+    },
 }
 
 _CLASS_WEIGHTS = {
@@ -97,7 +104,7 @@ def split_totals(kind: Kind, size: SizeSpec) -> tuple[int, int, int]:
     """Resolves a size specification to ``(database, val, test)`` totals.
 
     Args:
-        kind: ``"asoct"`` or ``"fundus"``.
+        kind: ``"asoct"``, ``"fundus"`` or ``"fundus_multilabel"``.
         size: ``"tiny"``, ``"small"``, ``"paper"``, a ``(database, val, test)`` sequence, or
             a mapping with the keys ``database``, ``val`` and ``test``.
 
@@ -105,7 +112,8 @@ def split_totals(kind: Kind, size: SizeSpec) -> tuple[int, int, int]:
         The three totals.
 
     Raises:
-        ValueError: If the kind or the size is not understood.
+        ValueError: If the kind or the size is not understood, or a total is negative or
+            too small to give `MIN_PER_CLASS` images to each of the `NUM_CLASSES` labels.
     """
     if kind not in NAMED_SIZES:
         raise ValueError(f"kind must be one of {sorted(NAMED_SIZES)}, got {kind!r}")
@@ -122,6 +130,13 @@ def split_totals(kind: Kind, size: SizeSpec) -> tuple[int, int, int]:
         if len(values) != len(SPLITS):
             raise ValueError(f"a size sequence needs {len(SPLITS)} totals {SPLITS}, got {values}")
     database, val, test = (int(value) for value in values)
+    for total in (database, val, test):
+        if total < 0:
+            raise ValueError(f"a split size must be non-negative, got {total}")
+        if 0 < total < MIN_PER_CLASS * NUM_CLASSES:
+            raise ValueError(
+                f"{total} images cannot give {MIN_PER_CLASS} to each of {NUM_CLASSES} classes"
+            )
     return database, val, test
 
 
@@ -134,8 +149,14 @@ def split_sizes(kind: Kind, size: SizeSpec) -> SplitCounts:
 
     Returns:
         The per-class counts of the database, validation and test splits.
+
+    Raises:
+        ValueError: If the kind or the size is not understood, or the kind is multi-label
+            (its per-label counts do not partition a split; see `split_totals`).
     """
     database, val, test = split_totals(kind, size)
+    if kind not in _CLASS_WEIGHTS:
+        raise ValueError(f"{kind} labels are multi-hot: a split has totals, not class counts")
     weights = _CLASS_WEIGHTS[kind]
     return SplitCounts(
         database=class_counts(database, weights),
