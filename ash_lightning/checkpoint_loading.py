@@ -11,9 +11,7 @@ from torch import nn
 NET_PREFIX = "net."
 
 
-def load_network(
-    cfg: DictConfig, checkpoint_path: str | Path, **model_overrides: Any
-) -> nn.Module:
+def load_network(cfg: DictConfig, checkpoint_path: str | Path, **model_overrides: Any) -> nn.Module:
     """The network of ``cfg.model`` with the weights of a Lightning checkpoint, in eval mode.
 
     Args:

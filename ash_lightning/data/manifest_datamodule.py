@@ -11,8 +11,7 @@ from ash_lightning.data.manifest import (
     check_splits,
     load_images,
     read_manifest,
-    split_indices,
-    splits_from_column,
+    row_splits,
 )
 from ash_lightning.data.retrieval_datamodule import RetrievalDataModule
 from ash_lightning.data.retrieval_splits import RetrievalSplits
@@ -83,17 +82,6 @@ class ManifestDataModule(RetrievalDataModule):
         self.on_bad_image = on_bad_image
         self.cache_dir = Path(cache_dir) if cache_dir else None
 
-    def _indices(self, labels: np.ndarray, column: tuple[str, ...] | None) -> dict[str, np.ndarray]:
-        if column is None:
-            return split_indices(labels, self.query_fraction, self.val_fraction, self.split_seed)
-        indices = splits_from_column(column)
-        if len(indices["val"]) == 0 and self.val_fraction > 0:
-            database = indices["database"]
-            carved = split_indices(labels[database], self.val_fraction, 0.0, self.split_seed)
-            indices["val"] = database[carved["test"]]
-            indices["database"] = database[carved["database"]]
-        return indices
-
     def load_splits(self) -> RetrievalSplits:
         """Read the manifest, load (or reuse) the decoded images, split and check them."""
         manifest = read_manifest(self.root, self.labels_file)
@@ -111,7 +99,9 @@ class ManifestDataModule(RetrievalDataModule):
             LOGGER.warning("skipped %d unreadable images, first: %s", len(loaded.bad), first)
         labels = manifest.labels[loaded.kept]
         column = None if manifest.splits is None else tuple(manifest.splits[i] for i in loaded.kept)
-        indices = self._indices(labels, column)
+        indices = row_splits(
+            labels, column, self.query_fraction, self.val_fraction, self.split_seed
+        )
         if len(indices["val"]) == 0:
             indices["val"] = indices["test"]
         check_splits(labels, indices, manifest.class_names)

@@ -4,6 +4,7 @@ from ash_lightning.data.manifest.errors import ManifestError
 from ash_lightning.data.manifest.image_cache import CachedImages, load_images
 from ash_lightning.data.manifest.manifest_reader import Manifest, read_manifest
 from ash_lightning.data.manifest.preprocessing import BadImageError
+from ash_lightning.data.manifest.row_splits import row_splits
 from ash_lightning.data.manifest.split_checks import check_splits
 from ash_lightning.data.manifest.stratified_split import split_indices, splits_from_column
 
@@ -15,6 +16,7 @@ __all__ = [
     "check_splits",
     "load_images",
     "read_manifest",
+    "row_splits",
     "split_indices",
     "splits_from_column",
 ]

@@ -1,0 +1,64 @@
+import json
+
+import torch
+from PIL import Image
+
+from ash_lightning.index.index_store import load_case_index
+from ash_lightning.index.query import NO_ATTENTION, query_index
+from ash_lightning.trained_run import load_trained_run
+
+from .helpers import run_cli
+
+
+def _is_png(path):
+    with Image.open(path) as image:
+        image.verify()
+        return image.format == "PNG" and image.size[0] > 100 and image.size[1] > 100
+
+
+def test_explain_writes_the_attention_overlay_and_the_retrieval_grid(indexed, tmp_path, capsys):
+    image = indexed.data / "images/test/test_00002.png"
+    out = tmp_path / "explain"
+    argv = ["query", str(indexed.index), str(image), "-k=4", f"--explain={out}"]
+    code, text, err = run_cli(argv, capsys)
+    assert code == 0, err
+    assert f"retrieval grid: {out / 'retrieval_grid.png'}" in text
+    assert f"attention overlay: {out / 'attention_overlay.png'}" in text
+    assert sorted(path.name for path in out.iterdir()) == [
+        "attention_overlay.png",
+        "retrieval_grid.png",
+    ]
+    assert _is_png(out / "attention_overlay.png") and _is_png(out / "retrieval_grid.png")
+    code, text, err = run_cli([*argv, "--json"], capsys)
+    assert json.loads(text)["explain"] == {
+        "retrieval_grid": str(out / "retrieval_grid.png"),
+        "attention_overlay": str(out / "attention_overlay.png"),
+        "note": None,
+    }
+
+
+class _WithoutAttentionGate(torch.nn.Module):
+    """The same codes from a network that exposes no attention block."""
+
+    def __init__(self, net):
+        super().__init__()
+        self.inner = net
+
+    def forward(self, images):
+        return self.inner(images)
+
+
+def test_without_an_attention_gate_only_the_grid_is_written(indexed, tmp_path):
+    index = load_case_index(indexed.index)
+    net = load_trained_run(indexed.run).net
+    image = indexed.data / "images/test/test_00002.png"
+    out = tmp_path / "explain"
+    out.mkdir()
+    (out / "attention_overlay.png").write_bytes(b"stale")
+    with_gate = query_index(index, net, image, 4, out)
+    without_gate = query_index(index, _WithoutAttentionGate(net), image, 4, out)
+    assert without_gate.hits == with_gate.hits
+    assert without_gate.explanation.attention_overlay is None
+    assert without_gate.explanation.note == NO_ATTENTION
+    assert sorted(path.name for path in out.iterdir()) == ["retrieval_grid.png"]
+    assert _is_png(out / "retrieval_grid.png")

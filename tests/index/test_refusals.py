@@ -1,0 +1,113 @@
+import dataclasses
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from ash_lightning.index.errors import IndexMismatchError
+from ash_lightning.index.index_store import load_case_index
+from ash_lightning.index.run_check import differences, load_index_run
+from ash_lightning.trained_run import load_trained_run
+
+from .helpers import run_cli
+
+
+def _one_line_error(code, err):
+    assert code == 2
+    assert err.startswith("ash-index: error: ") and err.count("\n") == 1, err
+    return err
+
+
+def test_checkpoints_with_other_bits_or_image_size_are_refused(
+    indexed, index_copy, fabricate_run, tmp_path, capsys
+):
+    image = str(indexed.data / "images/test/test_00000.png")
+    new_image = shutil.copy(image, tmp_path / "new.png")
+    other_bits = fabricate_run(tmp_path / "bits24", bits=24)
+    other_size = fabricate_run(tmp_path / "size40", image_size=40)
+    code, _, err = run_cli(
+        ["query", str(indexed.index), image, f"--checkpoint={other_bits}"], capsys
+    )
+    assert "bits 24 (index: 12)" in _one_line_error(code, err)
+    assert "weights sha256" in err and "image_size" not in err
+    other_checkpoint = other_size / "checkpoints" / "last.ckpt"
+    code, _, err = run_cli(
+        ["add", str(index_copy), str(new_image), f"--checkpoint={other_checkpoint}"], capsys
+    )
+    assert "image_size 40 (index: 32)" in _one_line_error(code, err) and "bits" not in err
+    assert load_case_index(index_copy).header.count == 300
+
+
+def test_the_same_weights_moved_elsewhere_are_accepted(indexed, tmp_path, capsys):
+    moved = shutil.copytree(indexed.run, tmp_path / "moved")
+    image = str(indexed.data / "images/test/test_00000.png")
+    code, out, err = run_cli(
+        ["query", str(indexed.index), image, "-k=2", f"--checkpoint={moved}"], capsys
+    )
+    assert code == 0, err and len(out.splitlines()) == 3
+
+
+def test_a_recorded_checkpoint_that_changed_or_vanished_is_refused(indexed):
+    header = load_case_index(indexed.index).header
+    run = load_trained_run(indexed.run)
+    assert differences(header, run) == []
+    changed = dataclasses.replace(
+        run,
+        checkpoint_sha256="0" * 64,
+        preprocessing={**run.preprocessing, "crop_black_border": True},
+    )
+    assert differences(header, changed) == [
+        "crop_black_border True (index: False)",
+        f"weights sha256 000000000000… (index: {header.checkpoint_sha256[:12]}…)",
+    ]
+    moved_away = dataclasses.replace(header, checkpoint="/nonexistent/last.ckpt")
+    with pytest.raises(ValueError, match="pass --checkpoint with the weights"):
+        load_index_run(moved_away)
+    retrained = dataclasses.replace(header, checkpoint_sha256="f" * 64)
+    with pytest.raises(IndexMismatchError, match="changed since the build: rebuild"):
+        load_index_run(retrained)
+
+
+def test_user_errors_print_one_line_and_exit_2(indexed, tmp_path, capsys):
+    index = str(indexed.index)
+    corrupt = tmp_path / "corrupt.png"
+    corrupt.write_bytes(b"\x89PNG\r\n\x1a\n not really")
+    cases = {
+        "no image file": ["query", index, str(tmp_path / "missing.png")],
+        "unreadable image": ["query", index, str(corrupt)],
+        "no index folder": ["query", str(tmp_path / "nowhere"), str(corrupt)],
+        "is not a case index": ["query", str(tmp_path), str(corrupt)],
+        "must be at least 1": ["query", index, str(corrupt), "-k", "0"],
+        "no such folder": ["build", f"--checkpoint={indexed.run}", "--data=./x/y", "--out=o"],
+        "no run folder or checkpoint": ["build", "--checkpoint=/nowhere", "--out=o"],
+        "synthetic_export --kind asoct --size tiny --image-size 32": [
+            "build",
+            f"--checkpoint={indexed.run}",
+            f"--out={tmp_path / 'o'}",
+        ],
+        "Could not find 'data/no_such_config'": [
+            "build",
+            f"--checkpoint={indexed.run}",
+            "--data=no_such_config",
+            "--out=o",
+        ],
+        "already indexed or given twice": ["add", index, str(corrupt), str(corrupt)],
+    }
+    for expected, argv in cases.items():
+        code, out, err = run_cli(argv, capsys)
+        assert expected in _one_line_error(code, err), (argv, err)
+        assert out == "" and "Traceback" not in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_the_module_runs_as_a_program():
+    result = subprocess.run(
+        [sys.executable, "-m", "ash_lightning.index", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("usage: ash-index")
+    assert all(command in result.stdout for command in ("build", "add", "query"))

@@ -1,0 +1,55 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from ash_lightning.index import index_store
+from ash_lightning.index.add import add_images
+from ash_lightning.index.errors import CaseIndexError
+from ash_lightning.index.index_store import load_case_index
+
+
+def test_an_altered_or_missing_file_is_refused(index_copy):
+    cases = index_copy / "cases-000001.jsonl"
+    cases.write_text(cases.read_text().replace("grade_1", "grade_2"))
+    with pytest.raises(CaseIndexError, match="does not match its checksum .* damaged"):
+        load_case_index(index_copy)
+    cases.unlink()
+    with pytest.raises(CaseIndexError, match="the index file .*cases-000001.jsonl is missing"):
+        load_case_index(index_copy)
+
+
+def test_a_header_that_disagrees_with_the_files_is_refused(index_copy):
+    header_file = index_copy / "index.json"
+    header = json.loads(header_file.read_text())
+    header_file.write_text(json.dumps({**header, "count": 301}))
+    with pytest.raises(CaseIndexError, match="inconsistent: 300 codes of 64 bits, 300 cases"):
+        load_case_index(index_copy)
+    header_file.write_text(json.dumps({**header, "format_version": 99}))
+    with pytest.raises(CaseIndexError, match="format version 99"):
+        load_case_index(index_copy)
+    header_file.write_text(json.dumps({key: header[key] for key in header if key != "bits"}))
+    with pytest.raises(CaseIndexError, match="lacks bits"):
+        load_case_index(index_copy)
+    header_file.write_text("{")
+    with pytest.raises(CaseIndexError, match="unreadable"):
+        load_case_index(index_copy)
+    header_file.unlink()
+    with pytest.raises(CaseIndexError, match="has no index.json"):
+        load_case_index(index_copy)
+
+
+def test_a_generation_replaced_while_it_is_read_is_read_again(index_copy, monkeypatch, tmp_path):
+    old_header = index_store._read_header(index_copy)
+    new_image = tmp_path / "new.png"
+    new_image.write_bytes(Path(load_case_index(index_copy).cases[0].path).read_bytes())
+    add_images(index_copy, [new_image], progress=False)
+    real_read_header = index_store._read_header
+    answers = [old_header]
+    monkeypatch.setattr(
+        index_store,
+        "_read_header",
+        lambda directory: answers.pop() if answers else real_read_header(directory),
+    )
+    index = load_case_index(index_copy)
+    assert index.header.generation == 2 and index.header.count == 301
