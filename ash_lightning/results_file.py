@@ -9,18 +9,22 @@ from typing import Any
 RESULTS_FILENAME = "results.json"
 
 
-def write_json_atomically(payload: dict[str, Any], path: Path) -> None:
-    """Write ``payload`` as JSON to a temporary file beside ``path``, then rename it."""
+def write_text_atomically(text: str, path: Path) -> None:
+    """Write ``text`` to a temporary file beside ``path``, then rename it over ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "w") as stream:
-            json.dump(payload, stream, indent=2, sort_keys=True)
-            stream.write("\n")
+            stream.write(text)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def write_json_atomically(payload: dict[str, Any], path: Path) -> None:
+    """Write ``payload`` as JSON to a temporary file beside ``path``, then rename it."""
+    write_text_atomically(json.dumps(payload, indent=2, sort_keys=True) + "\n", path)
 
 
 def read_results(run_dir: Path) -> dict[str, Any]:

@@ -2,7 +2,8 @@
 
 The retrieval stage of Fang et al., BIBM 2020 (§III) as a service: ``build`` encodes a
 collection once with a trained run, ``add`` appends cases, ``query`` ranks them by Hamming
-distance for an image and can draw the query's attention and its top-k (§IV-C, Fig. 4).
+distance for an image and can draw the query's attention and its top-k (Fig. 4), and
+``efficiency`` measures the retrieval stage against the paper's §IV-C figures.
 
 User errors (missing or corrupt files, a bad k, a checkpoint that does not match the index)
 print one line ``ash-index: error: ...`` on standard error and exit with status 2.
@@ -19,12 +20,12 @@ from typing import NoReturn
 
 from ash_lightning.command_line_check import one_line_message
 from ash_lightning.data.manifest import BadImageError, ManifestError
-from ash_lightning.index import add_command, build_command, query_command
+from ash_lightning.index import add_command, build_command, efficiency_command, query_command
 from ash_lightning.index.errors import CaseIndexError
 from ash_lightning.trained_run import TrainedRunError
 
 PROG = "ash-index"
-SUBCOMMANDS = (build_command, add_command, query_command)
+SUBCOMMANDS = (build_command, add_command, query_command, efficiency_command)
 USER_ERRORS = (CaseIndexError, TrainedRunError, ManifestError, BadImageError, OSError)
 
 

@@ -14,6 +14,7 @@ def encode_images(
     batch_size: int = 256,
     progress: bool = False,
     description: str = "encoding",
+    device: str | torch.device = "cpu",
 ) -> np.ndarray:
     """Relaxed codes of ``images``: the retrieval stage of Fang et al., BIBM 2020, §III.
 
@@ -27,6 +28,7 @@ def encode_images(
         batch_size: Images per forward pass.
         progress: Show a progress bar (on standard error).
         description: The progress bar's label.
+        device: Where the network runs (``"cpu"``, ``"cuda"``); it is moved there.
 
     Returns:
         ``N x K`` float32 outputs (sign them for the binary codes).
@@ -38,12 +40,12 @@ def encode_images(
         raise ValueError(f"images must be N x C x H x W uint8, got {images.dtype} {images.shape}")
     if batch_size < 1:
         raise ValueError(f"batch_size must be >= 1, got {batch_size}")
-    net.eval()
+    net.eval().to(device)
     outputs = []
     starts = range(0, len(images), batch_size)
     with torch.no_grad():
         for start in tqdm(starts, desc=description, unit="batch", disable=not progress):
-            batch = to_network_input(images[start : start + batch_size])
+            batch = to_network_input(images[start : start + batch_size]).to(device)
             outputs.append(net(batch).float().cpu().numpy())
     if not outputs:
         return np.zeros((0, 0), dtype=np.float32)
