@@ -143,8 +143,15 @@ class RetrievalDataModule(pl.LightningDataModule, ABC):
             dataset = PairDataset(
                 self.splits.database_images, self.pairs_for_epoch(epoch), self.train_transform
             )
+        # A batch of one labelled image has no in-batch pair (and breaks batch norm): the
+        # incomplete last batch of an epoch is dropped; the next epoch's order differs.
+        drop_last = self.sampling == "images" and len(dataset) > self.batch_size
         return DataLoader(
-            dataset, batch_size=self.batch_size, shuffle=False, num_workers=self.num_workers
+            dataset,
+            batch_size=self.batch_size,
+            shuffle=False,
+            num_workers=self.num_workers,
+            drop_last=drop_last,
         )
 
     def _images_loader(self, images: np.ndarray, labels: np.ndarray) -> DataLoader:

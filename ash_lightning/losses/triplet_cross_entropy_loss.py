@@ -4,7 +4,8 @@ from typing import Literal
 
 import torch
 from torch import Tensor, nn
-from torch.nn import functional
+
+from ash_lightning.losses.label_cross_entropy import label_cross_entropy
 
 TripletDistance = Literal["mean_squared", "hamming"]
 
@@ -52,12 +53,6 @@ class TripletCrossEntropyLoss(nn.Module):
         squared = (first - second).pow(2)
         return squared.mean(dim=1) if self.distance == "mean_squared" else squared.sum(dim=1) / 4
 
-    @staticmethod
-    def _classification(logits: Tensor, labels: Tensor) -> Tensor:
-        if labels.ndim == 2:
-            return functional.binary_cross_entropy_with_logits(logits, labels.float())
-        return functional.cross_entropy(logits, labels.long())
-
     def forward(
         self,
         codes: tuple[Tensor, Tensor, Tensor],
@@ -71,7 +66,7 @@ class TripletCrossEntropyLoss(nn.Module):
             min=0.0,
         ).mean()
         classification = sum(
-            self._classification(member_logits, member_labels)
+            label_cross_entropy(member_logits, member_labels)
             for member_logits, member_labels in zip(logits, labels, strict=True)
         )
         return triplet + self.classification_weight * classification

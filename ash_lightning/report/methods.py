@@ -20,7 +20,7 @@ PREFERRED_ORDER = (
     "ash_l",
     "ath",
     "mirror",
-    "agh",
+    "agdh",
 )
 """Display order of the known methods; any other name follows them, alphabetically."""
 

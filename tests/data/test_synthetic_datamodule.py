@@ -66,6 +66,14 @@ def test_labelled_images_cover_the_database_once_per_epoch_in_a_new_order():
     np.testing.assert_array_equal(labels.numpy(), module.splits.database_labels[first[:8]])
 
 
+def test_the_incomplete_last_batch_of_labelled_images_is_dropped():
+    module = SyntheticDataModule("asoct", size="tiny", image_size=16, batch_size=33)
+    module.sampling = "images"
+    assert [len(batch[1]) for batch in module.train_dataloader()] == [33] * 6
+    module.sampling = "pairs"
+    assert len(list(module.train_dataloader())) == 7
+
+
 def test_more_labelled_images_than_the_database_repeat_it_whole():
     module = SyntheticDataModule("asoct", size="tiny", image_size=16, pairs_per_epoch=450)
     order = module.images_for_epoch(0)
