@@ -88,7 +88,7 @@ def export_splits(splits: RetrievalSplits, out: Path) -> Path:
             rows.append((relative, label_text(np.asarray(label), splits.class_names), split))
     handle, temporary = tempfile.mkstemp(dir=out, prefix=f".{LABELS_FILE}.", suffix=".tmp")
     with os.fdopen(handle, "w", newline="") as stream:
-        writer = csv.writer(stream)
+        writer = csv.writer(stream, lineterminator="\n")
         writer.writerow(("path", "label", "split"))
         writer.writerows(rows)
     os.replace(temporary, out / LABELS_FILE)
