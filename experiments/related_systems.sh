@@ -6,7 +6,7 @@
 #   experiments/related_systems.sh multirun/related 8 trainer=gpu        # the GPU setting we ran
 #
 # Every run is `python -m ash_lightning system=<system> data=<data> seed=<seed> [overrides]`;
-# `python -m ash_lightning.report OUT_DIR --out OUT_DIR/report` regenerates the report.
+# `python -m ash_lightning.report OUT_DIR/*/ --out OUT_DIR/report` regenerates the report.
 set -euo pipefail
 out=${1:?usage: experiments/related_systems.sh OUT_DIR [PARALLEL_JOBS] [overrides...]}
 parallel=${2:-2}
@@ -36,4 +36,4 @@ done | OUT="$out" PYTHON="$python" EXTRA="$(printf '%q ' "$@")" xargs -P "$paral
   fi
 ' _
 
-"$python" -m ash_lightning.report "$out" --out "$out/report"
+"$python" -m ash_lightning.report "$out"/*/ --out "$out/report"

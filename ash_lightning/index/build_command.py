@@ -6,7 +6,11 @@ from pathlib import Path
 
 from ash_lightning.index.build import BuildSettings, build_index
 from ash_lightning.index.case_source import resolve_case_source
-from ash_lightning.index.cli_arguments import add_encoding_options, positive_int
+from ash_lightning.index.cli_arguments import (
+    add_encoding_options,
+    add_run_and_data_options,
+    positive_int,
+)
 from ash_lightning.index.index_kinds import INDEX_TYPES, IndexOptions
 from ash_lightning.trained_run import load_trained_run
 
@@ -25,15 +29,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         description="Encode every readable image of a collection with a trained run and "
         "store the codes, cases and metadata in a new index folder.",
     )
-    parser.add_argument(
-        "--checkpoint", type=Path, required=True, metavar="RUN_OR_CKPT", help="a deep run"
-    )
-    parser.add_argument(
-        "--data",
-        default=None,
-        help="a folder (labels.csv or class sub-folders) or a data config name of conf/data "
-        "(default: the run's own data, when it is a manifest)",
-    )
+    add_run_and_data_options(parser, "the run's own data, when it is a manifest")
     parser.add_argument("--out", type=Path, required=True, metavar="INDEX_DIR")
     parser.add_argument("--index-type", choices=INDEX_TYPES, default="flat")
     parser.add_argument("--nhash", type=positive_int, help="multihash: hash tables")

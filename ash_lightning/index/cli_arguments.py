@@ -51,3 +51,23 @@ def add_encoding_options(parser: argparse.ArgumentParser) -> None:
         "--batch-size", type=positive_int, default=64, help="images per forward pass (64)"
     )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar while encoding")
+
+
+def add_run_and_data_options(parser: argparse.ArgumentParser, data_default: str) -> None:
+    """``--checkpoint`` (required) and ``--data`` of the commands that encode a collection.
+
+    Reference: Fang et al., BIBM 2020, §III (a trained network encodes the database).
+
+    Args:
+        parser: A subcommand's parser.
+        data_default: What ``--data`` means when it is left out.
+    """
+    parser.add_argument(
+        "--checkpoint", type=Path, required=True, metavar="RUN_OR_CKPT", help="a deep run"
+    )
+    parser.add_argument(
+        "--data",
+        default=None,
+        help="a folder (labels.csv or class sub-folders) or a data config name of conf/data "
+        f"(default: {data_default})",
+    )

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import torch
 
-from ash_lightning.index.cli_arguments import positive_int
+from ash_lightning.index.cli_arguments import add_run_and_data_options, positive_int
 from ash_lightning.index.efficiency import time_retrieval
 from ash_lightning.index.efficiency_images import efficiency_splits
 from ash_lightning.index.efficiency_report import retrieval_table, scale_table
@@ -31,15 +31,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "training time and memory (from the run), then exact against approximate binary "
         "indexes on a large synthetic case base.",
     )
-    parser.add_argument(
-        "--checkpoint", type=Path, required=True, metavar="RUN_OR_CKPT", help="a deep run"
-    )
-    parser.add_argument(
-        "--data",
-        default=None,
-        help="a folder (labels.csv or class sub-folders) or a data config name of conf/data "
-        "(default: the run's own data; synthetic data is regenerated)",
-    )
+    add_run_and_data_options(parser, "the run's own data; synthetic data is regenerated")
     parser.add_argument("-k", type=positive_int, default=10, help="results per query (10)")
     parser.add_argument("--batch-size", type=positive_int, default=256, help="images per pass")
     parser.add_argument("--device", default="auto", help="cpu, cuda, or auto (cuda when available)")

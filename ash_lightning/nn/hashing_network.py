@@ -2,8 +2,9 @@
 
 from collections.abc import Callable
 
-import torch
 from torch import Tensor, nn
+
+from ash_lightning.nn.shape_probe import probe_output
 
 
 class HashingNetwork(nn.Module):
@@ -37,17 +38,7 @@ class HashingNetwork(nn.Module):
 
     @staticmethod
     def _feature_width(trunk: nn.Module, image_size: int, in_channels: int) -> int:
-        was_training = trunk.training
-        trunk.eval()
-        try:
-            with torch.no_grad():
-                features = trunk(torch.zeros(1, in_channels, image_size, image_size))
-        except RuntimeError as error:
-            raise ValueError(
-                f"image_size={image_size} is too small for {type(trunk).__name__}: {error}"
-            ) from error
-        finally:
-            trunk.train(was_training)
+        features = probe_output(trunk, image_size, in_channels, type(trunk).__name__)
         return int(features.shape[1])
 
     def forward(self, images: Tensor) -> Tensor:

@@ -5,6 +5,7 @@ from torch import Tensor, nn
 
 from ash_lightning.nn.gem_pooling import GeMPooling
 from ash_lightning.nn.mirror_attention import MirrorAttention
+from ash_lightning.nn.shape_probe import probe_output
 
 
 class MirrorTrunk(nn.Module):
@@ -68,17 +69,7 @@ class MirrorTrunk(nn.Module):
 
     @staticmethod
     def _encoder_channels(encoder: nn.Module, image_size: int, in_channels: int) -> int:
-        was_training = encoder.training
-        encoder.eval()
-        try:
-            with torch.no_grad():
-                features = encoder(torch.zeros(1, in_channels, image_size, image_size))
-        except RuntimeError as error:
-            raise ValueError(
-                f"image_size={image_size} is too small for the mirror encoder: {error}"
-            ) from error
-        finally:
-            encoder.train(was_training)
+        features = probe_output(encoder, image_size, in_channels, "the mirror encoder")
         if features.ndim != 4:
             raise ValueError(
                 f"the mirror encoder must return N x C x h x w maps, got {tuple(features.shape)}"
