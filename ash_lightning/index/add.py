@@ -7,6 +7,7 @@ Hamming ranking with the project's tie rule), and stored as the next generation 
 exclusive lock: an interrupted ``add`` leaves the previous generation in force.
 """
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -47,15 +48,23 @@ def add_images(
         The updated index.
 
     Raises:
-        CaseIndexError: No index, an image already indexed or given twice.
+        CaseIndexError: No index, an image already indexed or given twice, or a label that
+            is not one of the index's class names.
         IndexMismatchError: The checkpoint differs from the index's.
         BadImageError: A new image is missing or unreadable (nothing is added then).
     """
     paths = [str(Path(image).expanduser().resolve()) for image in images]
     with index_lock(directory):
         index = load_case_index(directory)
+        unknown = sorted(set(labels) - set(index.header.class_names))
+        if unknown:
+            raise CaseIndexError(
+                f"unknown label(s) {', '.join(unknown)}; the index's classes are "
+                f"{', '.join(index.header.class_names)}"
+            )
         known = {case.path for case in index.cases}
-        repeated = sorted({path for path in paths if path in known or paths.count(path) > 1})
+        counts = Counter(paths)
+        repeated = sorted({path for path in paths if path in known or counts[path] > 1})
         if repeated:
             raise CaseIndexError(
                 f"{len(repeated)} image(s) already indexed or given twice, first: "

@@ -111,3 +111,15 @@ def test_the_module_runs_as_a_program():
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("usage: ash-index")
     assert all(command in result.stdout for command in ("build", "add", "query"))
+
+
+def test_an_added_case_with_an_unknown_label_is_refused_and_nothing_changes(
+    indexed, index_copy, tmp_path, capsys
+):
+    new_image = shutil.copy(indexed.data / "images/test/test_00000.png", tmp_path / "new.png")
+    before = load_case_index(index_copy).header.count
+    code, _, err = run_cli(
+        ["add", str(index_copy), str(new_image), "--label=grade_9", "--no-progress"], capsys
+    )
+    assert "unknown label(s) grade_9" in _one_line_error(code, err)
+    assert load_case_index(index_copy).header.count == before
