@@ -35,7 +35,8 @@ def upsample_map(attention: np.ndarray, size: int) -> np.ndarray:
 def write_attention_overlay(image: np.ndarray, attention: np.ndarray, out: Path) -> None:
     """Write the query and its attention overlay side by side as a PNG.
 
-    The map is the attention block's sigmoid output; it is rescaled to [0, 1] over the image
+    The map is the attention block's output (a sigmoid gate, or the attention received for
+    mirror attention); it is rescaled to [0, 1] over the image
     for display (its raw range is in the title) and drawn with a colour map over the image,
     as the saliency panels of Fang et al., BIBM 2020, Fig. 4.
 
@@ -54,6 +55,6 @@ def write_attention_overlay(image: np.ndarray, attention: np.ndarray, out: Path)
     left.set_title("query")
     show_image(right, image)
     overlay = right.imshow(scaled, cmap="jet", alpha=OVERLAY_ALPHA, vmin=0.0, vmax=1.0)
-    right.set_title(f"attention (sigmoid {low:.2f} to {high:.2f}, rescaled)", fontsize=9)
+    right.set_title(f"attention ({low:.3g} to {high:.3g}, rescaled)", fontsize=9)
     figure.colorbar(overlay, ax=right, fraction=0.046, pad=0.04)
     figure.savefig(out, dpi=DPI, bbox_inches="tight")

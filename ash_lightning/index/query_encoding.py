@@ -24,8 +24,8 @@ class EncodedQuery:
     Attributes:
         image: ``C x S x S`` uint8, prepared with the index's preprocessing.
         code: ``1 x B`` packed code.
-        attention: ``h x w`` sigmoid attention map of the attention block, or None when the
-            network has no attention gate (e.g. ``attention=none``).
+        attention: ``h x w`` attention map of the attention block, or None when the
+            network has none (e.g. ``attention=none``).
     """
 
     image: np.ndarray

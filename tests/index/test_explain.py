@@ -1,12 +1,16 @@
 import json
 
 import torch
+from hydra.core.global_hydra import GlobalHydra
 from PIL import Image
 
+from ash_lightning.config_compose import compose_config
 from ash_lightning.index.index_store import load_case_index
 from ash_lightning.index.query import NO_ATTENTION, query_index
+from ash_lightning.train import train
 from ash_lightning.trained_run import load_trained_run
 
+from .conftest import TINY_ASH_U
 from .helpers import run_cli
 
 
@@ -62,3 +66,19 @@ def test_without_an_attention_gate_only_the_grid_is_written(indexed, tmp_path):
     assert without_gate.explanation.note == NO_ATTENTION
     assert sorted(path.name for path in out.iterdir()) == ["retrieval_grid.png"]
     assert _is_png(out / "retrieval_grid.png")
+
+
+def test_a_mirror_attention_run_gets_its_overlay_too(exported_data, tmp_path, capsys):
+    run = tmp_path / "mirror"
+    overrides = [*TINY_ASH_U[:-1], "system=mirror"]
+    train(compose_config(overrides, output_dir=run))
+    GlobalHydra.instance().clear()
+    index = tmp_path / "index"
+    build = ["build", f"--checkpoint={run}", f"--data={exported_data}", f"--out={index}"]
+    assert run_cli([*build, "--no-progress"], capsys)[0] == 0
+    out = tmp_path / "explain"
+    image = exported_data / "images/test/test_00002.png"
+    code, text, err = run_cli(["query", str(index), str(image), f"--explain={out}"], capsys)
+    assert code == 0, err
+    assert f"attention overlay: {out / 'attention_overlay.png'}" in text
+    assert _is_png(out / "attention_overlay.png")
