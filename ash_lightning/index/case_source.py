@@ -15,13 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hydra.errors import HydraException
 from omegaconf import DictConfig, OmegaConf
 
-from ash_lightning.command_line_check import one_line_message
-from ash_lightning.config_compose import compose_config
 from ash_lightning.data.manifest import Manifest, read_manifest
 from ash_lightning.index.case_splits import SplitRule
+from ash_lightning.index.data_argument import parse_data_argument
 from ash_lightning.index.errors import CaseIndexError
 from ash_lightning.index.file_encoding import BadImagePolicy
 
@@ -103,13 +101,7 @@ def resolve_case_source(data: str | None, run_config: DictConfig) -> CaseSource:
     image_size = int(run_config.data.image_size)
     if data is None:
         return _from_config(run_config.data, image_size, {"source": "run"})
-    if Path(data).expanduser().is_dir():
-        root = Path(data).expanduser()
-        return _read(root, run_config.data, {"source": "folder", "root": str(root.resolve())})
-    if "/" in data or Path(data).expanduser().exists():
-        raise CaseIndexError(f"--data {data}: no such folder")
-    try:
-        composed = compose_config([f"data={data}"])
-    except HydraException as error:
-        raise CaseIndexError(f"--data {data}: {one_line_message(error)}") from error
-    return _from_config(composed.data, image_size, {"source": "config", "config": data})
+    parsed = parse_data_argument(data)
+    if isinstance(parsed, Path):
+        return _read(parsed, run_config.data, {"source": "folder", "root": str(parsed.resolve())})
+    return _from_config(parsed, image_size, {"source": "config", "config": data})

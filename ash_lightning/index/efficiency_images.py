@@ -7,8 +7,8 @@ from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 
 from ash_lightning.command_line_check import one_line_message
-from ash_lightning.config_compose import compose_config
 from ash_lightning.data.retrieval_splits import RetrievalSplits
+from ash_lightning.index.data_argument import parse_data_argument
 from ash_lightning.index.errors import CaseIndexError
 from ash_lightning.trained_run import TrainedRun
 
@@ -29,19 +29,14 @@ def _data_config(data: str | None, run: TrainedRun) -> DictConfig:
     """The data configuration named by ``--data`` (a folder, a config name) or the run's."""
     if data is None:
         return run.config.data
-    folder = Path(data).expanduser()
-    if folder.is_dir():
-        if run.config.data.get("_target_") == MANIFEST_TARGET:
-            base = OmegaConf.to_container(run.config.data, resolve=True)
-        else:
-            base = {"_target_": MANIFEST_TARGET, "seed": int(run.config.seed)}
-        return OmegaConf.create({**base, "root": str(folder.resolve()), "cache_dir": None})
-    if "/" in data or folder.exists():
-        raise CaseIndexError(f"--data {data}: no such folder")
-    try:
-        return compose_config([f"data={data}"]).data
-    except HydraException as error:
-        raise CaseIndexError(f"--data {data}: {one_line_message(error)}") from error
+    parsed = parse_data_argument(data)
+    if not isinstance(parsed, Path):
+        return parsed
+    if run.config.data.get("_target_") == MANIFEST_TARGET:
+        base = OmegaConf.to_container(run.config.data, resolve=True)
+    else:
+        base = {"_target_": MANIFEST_TARGET, "seed": int(run.config.seed)}
+    return OmegaConf.create({**base, "root": str(parsed.resolve()), "cache_dir": None})
 
 
 def efficiency_splits(data: str | None, run: TrainedRun) -> RetrievalSplits:
