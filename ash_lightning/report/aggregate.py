@@ -69,6 +69,18 @@ class Group:
             return None
         return min(values, key=lambda r: (abs(r - preferred), r))
 
+    def chosen_r_at(self, preferred: float, bits: int) -> dict[str, float]:
+        """``{method: its chosen r}`` for every method run at ``bits``, in display order."""
+        return {
+            method: r
+            for method in self.methods()
+            if (r := self.chosen_r(method, preferred, bits)) is not None
+        }
+
+    def metric_names(self, chosen: Mapping[str, float], bits: int) -> set[str]:
+        """Every metric recorded by the cells ``(method, bits, chosen[method])``."""
+        return {name for method, r in chosen.items() for name in self.cells[(method, bits, r)]}
+
     def stats(self, method: str, bits: int, r: float, metric: str) -> Stats | None:
         """The summary of one cell's metric, or None when absent."""
         return self.cells.get((method, bits, r), {}).get(metric)

@@ -50,12 +50,8 @@ def comparison_table(group: Group, stem: str, metric_k: int, preferred_r: float)
         their cells empty).
     """
     bits = comparison_bits(group)
-    chosen = {
-        method: r
-        for method in group.methods()
-        if (r := group.chosen_r(method, preferred_r, bits)) is not None
-    }
-    names = {name for method, r in chosen.items() for name in group.cells[(method, bits, r)]}
+    chosen = group.chosen_r_at(preferred_r, bits)
+    names = group.metric_names(chosen, bits)
     columns = _columns(names, metric_k)
     rows = [
         Row(

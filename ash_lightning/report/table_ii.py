@@ -33,14 +33,10 @@ def table_ii(group: Group, stem: str, preferred_r: float) -> Table | None:
         Rows methods (and the random codes), columns top-k, cells mAP@k.
     """
     bits = TABLE_II_BITS
-    chosen = {
-        method: r
-        for method in group.methods()
-        if (r := group.chosen_r(method, preferred_r, bits)) is not None
-    }
+    chosen = group.chosen_r_at(preferred_r, bits)
     if not chosen:
         return None
-    names = {name for method, r in chosen.items() for name in group.cells[(method, bits, r)]}
+    names = group.metric_names(chosen, bits)
     top_ks = _top_ks(names)
     dataset = group.key.dataset
     rows = []
