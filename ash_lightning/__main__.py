@@ -6,15 +6,15 @@ import hydra
 from hydra.errors import InstantiationException
 from omegaconf import DictConfig
 
-from ash_lightning.command_line_check import check_command_line, one_line_message
-from ash_lightning.config_check import ConfigError
-from ash_lightning.config_compose import CONFIG_DIR, CONFIG_NAME
+from ash_lightning.run.command_line import check_command_line, one_line_message
+from ash_lightning.run.compose import CONFIG_NAME, CONFIG_PATH
+from ash_lightning.run.config_check import ConfigError
 
 
-@hydra.main(config_path=str(CONFIG_DIR), config_name=CONFIG_NAME, version_base="1.3")
+@hydra.main(config_path=CONFIG_PATH, config_name=CONFIG_NAME, version_base="1.3")
 def run(cfg: DictConfig) -> float:
     """Hydra task: one training run; returns test mAP@10 (for sweepers)."""
-    from ash_lightning.train import train
+    from ash_lightning.run.train import train
 
     try:
         results = train(cfg)

@@ -7,7 +7,7 @@ import pytest
 from hydra.core.global_hydra import GlobalHydra
 from omegaconf import DictConfig
 
-from ash_lightning.config_compose import compose_config
+from ash_lightning.run.compose import compose_config
 
 TINY_TRAINER = (
     "trainer.max_epochs=2",

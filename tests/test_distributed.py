@@ -2,9 +2,9 @@ import pytest
 import pytorch_lightning as pl
 from hydra.utils import instantiate
 
-from ash_lightning.deep_fit import build_trainer
-from ash_lightning.hashing_module import PairwiseHashingModule
-from ash_lightning.train import train
+from ash_lightning.lightning.hashing_module import PairwiseHashingModule
+from ash_lightning.run.deep_fit import build_trainer
+from ash_lightning.run.train import train
 
 
 @pytest.mark.slow

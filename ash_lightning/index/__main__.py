@@ -18,11 +18,11 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from ash_lightning.command_line_check import one_line_message
 from ash_lightning.data.manifest import BadImageError, ManifestError
 from ash_lightning.index import add_command, build_command, efficiency_command, query_command
 from ash_lightning.index.errors import CaseIndexError
-from ash_lightning.trained_run import TrainedRunError
+from ash_lightning.run.command_line import one_line_message
+from ash_lightning.run.trained_run import TrainedRunError
 
 PROG = "ash-index"
 SUBCOMMANDS = (build_command, add_command, query_command, efficiency_command)

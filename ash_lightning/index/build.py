@@ -34,7 +34,7 @@ from ash_lightning.index.index_codes import index_codes
 from ash_lightning.index.index_header import IndexHeader
 from ash_lightning.index.index_kinds import IndexOptions, create_index, index_parameters
 from ash_lightning.index.index_store import HEADER_FILE, permissions, save_generation
-from ash_lightning.trained_run import TrainedRun
+from ash_lightning.run.trained_run import TrainedRun
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from ash_lightning.index.cli_arguments import (
     positive_int,
 )
 from ash_lightning.index.index_kinds import INDEX_TYPES, IndexOptions
-from ash_lightning.trained_run import load_trained_run
+from ash_lightning.run.trained_run import load_trained_run
 
 _FIRST_FEW = 5
 

@@ -5,9 +5,9 @@ from pathlib import Path
 from hydra.errors import HydraException
 from omegaconf import DictConfig
 
-from ash_lightning.command_line_check import one_line_message
-from ash_lightning.config_compose import compose_config
 from ash_lightning.index.errors import CaseIndexError
+from ash_lightning.run.command_line import one_line_message
+from ash_lightning.run.compose import compose_config
 
 
 def parse_data_argument(data: str) -> Path | DictConfig:

@@ -20,7 +20,7 @@ from ash_lightning.index.binary_search import search_codes
 from ash_lightning.index.encoding import encode_images
 from ash_lightning.index.index_codes import index_codes
 from ash_lightning.index.index_kinds import create_index
-from ash_lightning.peak_memory import peak_memory_mb
+from ash_lightning.run.peak_memory import peak_memory_mb
 
 
 @dataclass(frozen=True)

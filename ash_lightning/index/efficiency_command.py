@@ -11,8 +11,8 @@ from ash_lightning.index.efficiency import time_retrieval
 from ash_lightning.index.efficiency_images import efficiency_splits
 from ash_lightning.index.efficiency_report import retrieval_table, scale_table
 from ash_lightning.index.scale_benchmark import compare_index_kinds
-from ash_lightning.results_file import write_text_atomically
-from ash_lightning.trained_run import load_trained_run
+from ash_lightning.run.results_file import write_text_atomically
+from ash_lightning.run.trained_run import load_trained_run
 
 REPORT_NAME = "efficiency.md"
 

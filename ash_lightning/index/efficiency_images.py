@@ -6,11 +6,11 @@ from hydra.errors import HydraException
 from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf
 
-from ash_lightning.command_line_check import one_line_message
 from ash_lightning.data.retrieval_splits import RetrievalSplits
 from ash_lightning.index.data_argument import parse_data_argument
 from ash_lightning.index.errors import CaseIndexError
-from ash_lightning.trained_run import TrainedRun
+from ash_lightning.run.command_line import one_line_message
+from ash_lightning.run.trained_run import TrainedRun
 
 MANIFEST_TARGET = "ash_lightning.data.manifest_datamodule.ManifestDataModule"
 

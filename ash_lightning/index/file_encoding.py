@@ -44,7 +44,7 @@ def encode_files(
     """Encode image files with a trained run's preparation (Fang et al., BIBM 2020, §III).
 
     Files are decoded, cropped and resized (``preprocessing`` of
-    :class:`~ash_lightning.trained_run.TrainedRun`) one chunk of ``batch_size`` at a time, so
+    :class:`~ash_lightning.run.trained_run.TrainedRun`) one chunk of ``batch_size`` at a time, so
     memory stays bounded, then encoded by :func:`~ash_lightning.index.encoding.encode_images`.
 
     Args:

@@ -38,7 +38,7 @@ from ash_lightning.index.cases import parse_cases, write_cases
 from ash_lightning.index.errors import CaseIndexError
 from ash_lightning.index.index_header import IndexHeader
 from ash_lightning.index.index_kinds import set_search_parameters
-from ash_lightning.trained_run import file_sha256
+from ash_lightning.run.trained_run import file_sha256
 
 HEADER_FILE = "index.json"
 _DATA_PATTERNS = ("codes-*.faiss", "cases-*.jsonl")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ash_lightning.index.errors import IndexMismatchError
 from ash_lightning.index.index_header import IndexHeader
-from ash_lightning.trained_run import TrainedRun, TrainedRunError, load_trained_run
+from ash_lightning.run.trained_run import TrainedRun, TrainedRunError, load_trained_run
 
 _SHOWN_DIGITS = 12
 

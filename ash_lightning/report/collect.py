@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ash_lightning.report.parse_record import IncompleteResults, record_from_results
 from ash_lightning.report.run_record import RunRecord
-from ash_lightning.results_file import RESULTS_FILENAME, read_results
+from ash_lightning.run.results_file import RESULTS_FILENAME, read_results
 
 SEARCH_PATTERNS = (RESULTS_FILENAME, f"*/{RESULTS_FILENAME}", f"*/*/{RESULTS_FILENAME}")
 

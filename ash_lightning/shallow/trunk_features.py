@@ -6,7 +6,7 @@ import numpy as np
 import torch
 
 from ash_lightning.data.image_tensors import to_network_input
-from ash_lightning.trained_run import load_trained_run
+from ash_lightning.run.trained_run import load_trained_run
 
 DEFAULT_CHECKPOINT = "checkpoints/last.ckpt"
 

@@ -12,11 +12,11 @@ from hydra.core.global_hydra import GlobalHydra
 from hydra.utils import instantiate
 from omegaconf import OmegaConf
 
-from ash_lightning.config_compose import compose_config
 from ash_lightning.data.synthetic import make_synthetic_splits
 from ash_lightning.data.synthetic_export import export_splits
 from ash_lightning.index.__main__ import main
-from ash_lightning.train import train
+from ash_lightning.run.compose import compose_config
+from ash_lightning.run.train import train
 
 from .helpers import IMAGE_SIZE
 

@@ -8,7 +8,7 @@ import pytest
 from ash_lightning.index.errors import IndexMismatchError
 from ash_lightning.index.index_store import load_case_index
 from ash_lightning.index.run_check import differences, load_index_run
-from ash_lightning.trained_run import load_trained_run
+from ash_lightning.run.trained_run import load_trained_run
 
 from .helpers import run_cli
 

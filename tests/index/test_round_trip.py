@@ -9,7 +9,7 @@ from ash_lightning.index.encoding import encode_images
 from ash_lightning.index.index_codes import index_codes
 from ash_lightning.index.index_store import load_case_index
 from ash_lightning.retrieval.hamming_ranking import HammingIndex
-from ash_lightning.trained_run import load_trained_run
+from ash_lightning.run.trained_run import load_trained_run
 
 from .helpers import run_cli
 

@@ -1,10 +1,10 @@
 import numpy as np
 import pytest
 
-from ash_lightning.command_line_check import check_command_line
-from ash_lightning.config_check import ConfigError
+from ash_lightning.run.command_line import check_command_line
+from ash_lightning.run.config_check import ConfigError
+from ash_lightning.run.train import train
 from ash_lightning.shallow import TrunkFeatures
-from ash_lightning.train import train
 
 
 def test_shallow_hasher_on_a_trained_trunk(tiny_config, tmp_path):

@@ -1,1 +1,0 @@
-"""Lightning callbacks: retrieval evaluation at validation and test time."""

@@ -1,0 +1,1 @@
+"""The LightningModules of every training regime and the retrieval evaluation callback."""

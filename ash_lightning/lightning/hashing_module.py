@@ -1,0 +1,78 @@
+"""LightningModules that train one hashing network on image pairs; shared evaluation steps."""
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import pytorch_lightning as pl
+import torch
+from torch import Tensor, nn
+
+OptimizerFactory = Callable[[Iterable[nn.Parameter]], torch.optim.Optimizer]
+
+
+class HashingModule(pl.LightningModule):
+    """A hashing network, its loss and optimizer; evaluation shared by every method.
+
+    Validation and test steps return the relaxed codes, labels and dataset indices of
+    each batch; :class:`~ash_lightning.lightning.retrieval_evaluation.RetrievalEvaluation`
+    turns them into retrieval metrics. Subclasses define ``training_step``.
+
+    Args:
+        net: Maps images to ``N x K`` relaxed codes.
+        loss: The training loss.
+        optimizer: Builds the optimizer from the parameters (a Hydra ``_partial_``).
+    """
+
+    def __init__(
+        self,
+        net: nn.Module,
+        loss: nn.Module,
+        optimizer: OptimizerFactory,
+    ) -> None:
+        super().__init__()
+        self.net = net
+        self.loss = loss
+        self.optimizer_factory = optimizer
+
+    def forward(self, images: Tensor) -> Tensor:
+        """Relaxed codes of ``images``."""
+        return self.net(images)
+
+    def _encode_step(self, batch: tuple[Tensor, Tensor, Tensor]) -> dict[str, Tensor]:
+        images, labels, indices = batch
+        return {"outputs": self.net(images), "labels": labels, "indices": indices}
+
+    def validation_step(
+        self, batch: tuple[Tensor, Tensor, Tensor], batch_idx: int, dataloader_idx: int = 0
+    ) -> dict[str, Tensor]:
+        """Encode one batch of queries or database images."""
+        return self._encode_step(batch)
+
+    def test_step(
+        self, batch: tuple[Tensor, Tensor, Tensor], batch_idx: int, dataloader_idx: int = 0
+    ) -> dict[str, Tensor]:
+        """Encode one batch of queries or database images."""
+        return self._encode_step(batch)
+
+    def configure_optimizers(self) -> Any:
+        """The configured optimizer over all parameters."""
+        return self.optimizer_factory(self.parameters())
+
+
+class PairwiseHashingModule(HashingModule):
+    """Siamese training of a hashing network with a pairwise loss.
+
+    One network encodes both images of every pair, so the two branches share weights by
+    construction (the siamese structure of Fang et al., BIBM 2020, §III). Both images go
+    through a single forward call, concatenated along the batch. The loss is called as
+    ``loss(codes_1, codes_2, dissimilar)``.
+    """
+
+    def training_step(self, batch: tuple[Tensor, Tensor, Tensor], batch_idx: int) -> Tensor:
+        """Pairwise loss of one batch of pairs."""
+        first, second, dissimilar = batch
+        codes = self.net(torch.cat([first, second]))
+        codes_1, codes_2 = codes.split(len(first))
+        loss = self.loss(codes_1, codes_2, dissimilar)
+        self.log("train/loss", loss, prog_bar=True, on_step=True, on_epoch=True)
+        return loss

@@ -1,0 +1,135 @@
+"""Retrieval evaluation through a Faiss index at every validation and test epoch."""
+
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import pytorch_lightning as pl
+from torch import Tensor
+
+from ash_lightning.data.retrieval_datamodule import DATABASE_LOADER, QUERY_LOADER
+from ash_lightning.lightning.code_buffer import CodeBuffer
+from ash_lightning.retrieval import evaluate_retrieval
+
+
+class RetrievalEvaluation(pl.Callback):
+    """Encode queries and database, rank by Hamming distance, log mHR/mAP/mRR/NDCG@k.
+
+    Collects the codes that the validation/test steps return (queries from loader 0,
+    database from loader 1), gathers them from every process, and on global rank 0
+    builds a Faiss binary index over the database and searches it with the queries. The
+    metrics are broadcast to all ranks and logged once as ``val/mAP@10`` etc. (or
+    ``test/...``), together with the time spent encoding, building the index and
+    searching. The mAP@k of each class's queries is logged as ``val/mAP@10/<class>``
+    (class names from the datamodule's splits), NDCG@k uses grade-distance gains when the
+    datamodule's ``grading`` is set, and ``other_ranking`` adds the other ranking's
+    metrics as ``val/cosine/mAP@10`` (or ``val/hamming/...``). Nothing runs during
+    Lightning's sanity check.
+
+    Reference: Fang et al., BIBM 2020, §IV-B (database = training set, queries = test
+    set, Faiss indexing, mHR / mAP / mRR over the top-k returned list).
+
+    Args:
+        topk: Cut-offs k of the metrics.
+        binarize: Rank sign codes by Hamming distance (paper) or raw outputs by cosine
+            distance (authors' notebooks).
+        convention: ``"standard"`` metric definitions or the authors' ``"authors"`` ones.
+        other_ranking: Also evaluate the other ranking (real-valued cosine when
+            ``binarize``, Hamming otherwise).
+    """
+
+    def __init__(
+        self,
+        topk: Sequence[int] = (5, 10, 15, 20),
+        binarize: bool = True,
+        convention: str = "standard",
+        other_ranking: bool = False,
+    ) -> None:
+        self.topk = list(topk)
+        self.binarize = binarize
+        self.convention = convention
+        self.other_ranking = other_ranking
+        self.buffers: dict[int, CodeBuffer] = {}
+        self.started_at = 0.0
+
+    def _reset(self) -> None:
+        self.buffers = {QUERY_LOADER: CodeBuffer(), DATABASE_LOADER: CodeBuffer()}
+        self.started_at = time.perf_counter()
+
+    def _collect(self, trainer: pl.Trainer, outputs: Any, dataloader_idx: int) -> None:
+        if trainer.sanity_checking:
+            return
+        self.buffers[dataloader_idx].append(
+            outputs["outputs"], outputs["labels"], outputs["indices"]
+        )
+
+    def _evaluate(self, trainer: pl.Trainer, pl_module: pl.LightningModule, stage: str) -> None:
+        loaders = trainer.val_dataloaders if stage == "val" else trainer.test_dataloaders
+        sizes = [len(loader.dataset) for loader in loaders]
+        queries, query_labels = self.buffers[QUERY_LOADER].gather(pl_module, sizes[QUERY_LOADER])
+        database, database_labels = self.buffers[DATABASE_LOADER].gather(
+            pl_module, sizes[DATABASE_LOADER]
+        )
+        encode_s = time.perf_counter() - self.started_at
+        result = None
+        if trainer.is_global_zero:
+            datamodule = trainer.datamodule
+            result = evaluate_retrieval(
+                queries,
+                query_labels,
+                database,
+                database_labels,
+                topk=self.topk,
+                binarize=self.binarize,
+                convention=self.convention,
+                grading=getattr(datamodule, "grading", False),
+                class_names=datamodule.splits.class_names if datamodule is not None else None,
+                other_ranking=self.other_ranking,
+            )
+        result = trainer.strategy.broadcast(result, src=0)
+        logged = {f"{stage}/{name}": value for name, value in result.metrics.items()}
+        logged[f"{stage}/encode_s"] = encode_s
+        logged.update({f"{stage}/{name}": value for name, value in result.timings.items()})
+        pl_module.log_dict(logged, sync_dist=False, rank_zero_only=False)
+        self.buffers = {}
+
+    def on_validation_epoch_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        """Start collecting codes."""
+        self._reset()
+
+    def on_test_epoch_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        """Start collecting codes."""
+        self._reset()
+
+    def on_validation_batch_end(
+        self,
+        trainer: pl.Trainer,
+        pl_module: pl.LightningModule,
+        outputs: Any,
+        batch: Tensor,
+        batch_idx: int,
+        dataloader_idx: int = 0,
+    ) -> None:
+        """Store the batch's codes."""
+        self._collect(trainer, outputs, dataloader_idx)
+
+    def on_test_batch_end(
+        self,
+        trainer: pl.Trainer,
+        pl_module: pl.LightningModule,
+        outputs: Any,
+        batch: Tensor,
+        batch_idx: int,
+        dataloader_idx: int = 0,
+    ) -> None:
+        """Store the batch's codes."""
+        self._collect(trainer, outputs, dataloader_idx)
+
+    def on_validation_epoch_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        """Rank the validation queries against the database and log the metrics."""
+        if not trainer.sanity_checking:
+            self._evaluate(trainer, pl_module, "val")
+
+    def on_test_epoch_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        """Rank the test queries against the database and log the metrics."""
+        self._evaluate(trainer, pl_module, "test")

@@ -1,0 +1,106 @@
+"""At the end of a multirun, tabulate one metric over two swept keys (the paper's Table I)."""
+
+import csv
+import io
+import statistics
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from hydra.experimental.callback import Callback
+from omegaconf import DictConfig
+
+from ash_lightning.run.results_file import RESULTS_FILENAME, read_results
+
+
+def _metric(results: dict[str, Any], metric: str) -> float:
+    stage, name = metric.split("/", 1)
+    return float(results["metrics"][stage]["metrics"][name])
+
+
+def _cell(values: list[float]) -> str:
+    if len(values) == 1:
+        return f"{values[0]:.4f}"
+    return f"{statistics.mean(values):.4f} ± {statistics.stdev(values):.4f} (n={len(values)})"
+
+
+def _method_table(
+    cells: dict[tuple[Any, Any], list[float]], rows: str, columns: str, writer: Any
+) -> list[str]:
+    row_values = sorted({row for row, _ in cells})
+    column_values = sorted({column for _, column in cells})
+    column_name = "K" if columns == "bits" else columns
+    header = [rows, *(f"{column_name} = {value}" for value in column_values)]
+    lines = ["| " + " | ".join(header) + " |", "|---|" + "---:|" * len(column_values)]
+    writer.writerow([rows, *column_values])
+    for row in row_values:
+        values = [cells.get((row, column), []) for column in column_values]
+        lines.append(
+            "| " + " | ".join([str(row), *(_cell(v) if v else "—" for v in values)]) + " |"
+        )
+        writer.writerow([row, *(f"{statistics.mean(v):.6f}" if v else "" for v in values)])
+    return lines
+
+
+def summarize_sweep(sweep_dir: Path, rows: str, columns: str, metric: str) -> tuple[str, str]:
+    """Markdown and CSV tables of ``metric``: a row per ``rows`` value, a column per ``columns``.
+
+    Every run folder under ``sweep_dir`` with a ``results.json`` contributes, one table per
+    method; runs that share a cell (e.g. several seeds) are shown as mean ± standard
+    deviation.
+
+    Args:
+        sweep_dir: The multirun folder.
+        rows: Top-level config key on the rows (e.g. ``r``).
+        columns: Top-level config key on the columns (e.g. ``bits``).
+        metric: ``stage/name`` in ``results.json``, e.g. ``test/mAP@10``.
+
+    Returns:
+        ``(markdown, csv_text)``.
+
+    Raises:
+        FileNotFoundError: No finished run under ``sweep_dir``.
+    """
+    cells: dict[str, dict[tuple[Any, Any], list[float]]] = defaultdict(lambda: defaultdict(list))
+    for results_path in sorted(sweep_dir.glob(f"*/{RESULTS_FILENAME}")):
+        results = read_results(results_path.parent)
+        config = results["config"]
+        method = results.get("method", "model")
+        cells[method][(config[rows], config[columns])].append(_metric(results, metric))
+    if not cells:
+        raise FileNotFoundError(f"no {RESULTS_FILENAME} in the run folders of {sweep_dir}")
+    markdown = [f"{metric} over {rows} x {columns} ({sweep_dir})"]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for method, method_cells in sorted(cells.items()):
+        markdown += ["", f"{method}:", ""]
+        writer.writerow([f"method={method}"])
+        markdown += _method_table(method_cells, rows, columns, writer)
+    return "\n".join(markdown) + "\n", buffer.getvalue()
+
+
+class SweepSummary(Callback):
+    """Hydra callback: writes ``summary_<metric>.md`` and ``.csv`` in the sweep folder.
+
+    Reproduces the shape of Table I of Fang et al., BIBM 2020 (rows r, columns K, cells
+    mAP@10) for ``python -m ash_lightning -m r=0.3,0.5,0.7 bits=12,24,36,48``.
+
+    Args:
+        rows: Config key on the rows.
+        columns: Config key on the columns.
+        metric: Metric in ``results.json`` (``stage/name``).
+    """
+
+    def __init__(self, rows: str = "r", columns: str = "bits", metric: str = "test/mAP@10") -> None:
+        self.rows = rows
+        self.columns = columns
+        self.metric = metric
+
+    def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
+        """Write and print the summary of the finished sweep."""
+        sweep_dir = Path(config.hydra.sweep.dir)
+        markdown, csv_text = summarize_sweep(sweep_dir, self.rows, self.columns, self.metric)
+        stem = "summary_" + self.metric.replace("/", "_").replace("@", "at")
+        (sweep_dir / f"{stem}.md").write_text(markdown)
+        (sweep_dir / f"{stem}.csv").write_text(csv_text)
+        print("\n" + markdown + f"\nwritten: {sweep_dir / stem}.md, .csv")

@@ -1,0 +1,71 @@
+"""Fail fast on a bad command line: every override, and every value of a sweep, is checked."""
+
+from collections.abc import Sequence
+
+from hydra import compose, initialize_config_module
+from hydra.core.override_parser.overrides_parser import OverridesParser
+from hydra.errors import HydraException, InstantiationException
+from hydra.utils import instantiate
+from omegaconf.errors import OmegaConfBaseException
+
+from ash_lightning.run.compose import CONFIG_MODULE, CONFIG_NAME
+from ash_lightning.run.config_check import ConfigError, validate_config
+
+# Hydra flags that take a value, and flags after which the overrides mean something else.
+_FLAGS_WITH_VALUE = {"-cp", "--config-path", "-cn", "--config-name", "-cd", "--config-dir"}
+_FLAGS_THAT_SKIP_CHECK = _FLAGS_WITH_VALUE | {"--info", "-i", "--help", "-h", "--hydra-help"}
+
+
+def one_line_message(error: Exception) -> str:
+    """A one-line account of a composition, override or instantiation error."""
+    if isinstance(error, InstantiationException) and error.__cause__ is not None:
+        return str(error.__cause__).splitlines()[0]
+    text = str(error)
+    if text.startswith("Could not override"):
+        key = text.split("'")[1]
+        return f"unknown key '{key}' (to add a new key, write +{key}=VALUE)"
+    if "Could not find" in text:
+        first, _, rest = text.partition("\n")
+        options = rest.split("Config search path")[0].split("\n")
+        available = [line.strip() for line in options if line.startswith("\t")]
+        return first + (f"; available: {', '.join(available)}" if available else "")
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[0] if lines else type(error).__name__
+
+
+def _override_sets(overrides: list[str]) -> list[list[str]]:
+    parsed = OverridesParser.create().parse_overrides(overrides)
+    fixed = [override.input_line for override in parsed if not override.is_sweep_override()]
+    sets = [fixed]
+    for override in parsed:
+        if override.is_sweep_override():
+            key = override.get_key_element()
+            sets += [[*fixed, f"{key}={value}"] for value in override.sweep_string_iterator()]
+    return sets
+
+
+def check_command_line(args: Sequence[str]) -> None:
+    """Compose the configuration for each value a command line asks for, and validate it.
+
+    Catches an unknown key, a missing config option, invalid values (``bits=0``,
+    ``r=1.5``, ``bits=abc``) and data options the DataModule rejects (it loads nothing at
+    construction) for every job of a sweep before the first one trains.
+
+    Args:
+        args: The command-line arguments after the program name.
+
+    Raises:
+        ConfigError: With a one-line message naming the key.
+    """
+    if any(arg in _FLAGS_THAT_SKIP_CHECK or arg.startswith("--cfg") for arg in args):
+        return
+    overrides = [arg for arg in args if not arg.startswith("-") and not arg.startswith("hydra")]
+    try:
+        override_sets = _override_sets(overrides)
+        with initialize_config_module(config_module=CONFIG_MODULE, version_base="1.3"):
+            for override_set in override_sets:
+                cfg = compose(CONFIG_NAME, overrides=override_set)
+                validate_config(cfg)
+                instantiate(cfg.data)
+    except (HydraException, OmegaConfBaseException) as error:
+        raise ConfigError(one_line_message(error)) from error

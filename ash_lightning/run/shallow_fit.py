@@ -1,0 +1,64 @@
+"""Fit a shallow hashing method on the database and evaluate it like the deep ones."""
+
+import time
+
+from omegaconf import DictConfig
+
+from ash_lightning.data.retrieval_datamodule import RetrievalDataModule
+from ash_lightning.retrieval import evaluate_retrieval
+from ash_lightning.run.fit_outcome import FitOutcome
+from ash_lightning.shallow import ShallowHashingModel
+
+
+def fit_shallow(
+    cfg: DictConfig, datamodule: RetrievalDataModule, model: ShallowHashingModel
+) -> FitOutcome:
+    """Fit on the database split, encode queries and database, rank through Faiss.
+
+    No Lightning loop: LSH, ITQ and MHF fit in closed form or by their own iterations
+    (Fang et al., BIBM 2020, §IV-B compares them with the deep methods on the same
+    database/query protocol).
+
+    Args:
+        cfg: The run configuration (``topk``, ``retrieval``, ``metrics.convention``).
+        datamodule: Provides the splits.
+        model: Features + shallow hasher.
+
+    Returns:
+        Validation and test metrics and timings.
+    """
+    splits = datamodule.splits
+    started = time.perf_counter()
+    model.fit(splits.database_images, splits.database_labels)
+    fit_s = time.perf_counter() - started
+    started = time.perf_counter()
+    database = model.encode(splits.database_images)
+    test_queries = model.encode(splits.test_images)
+    encode_s = time.perf_counter() - started
+    options = {
+        "topk": list(cfg.topk),
+        "binarize": cfg.retrieval.binarize,
+        "convention": cfg.metrics.convention,
+        "grading": datamodule.grading,
+        "class_names": splits.class_names,
+        "other_ranking": cfg.retrieval.other_ranking,
+    }
+    test = evaluate_retrieval(
+        test_queries, splits.test_labels, database, splits.database_labels, **options
+    )
+    val = evaluate_retrieval(
+        model.encode(splits.val_images),
+        splits.val_labels,
+        database,
+        splits.database_labels,
+        **options,
+    )
+    return FitOutcome(
+        test_metrics=test.metrics,
+        val_metrics=val.metrics,
+        timings_s={
+            "fit": fit_s,
+            "test_encode_s": encode_s,
+            **{f"test_{name}": value for name, value in test.timings.items()},
+        },
+    )

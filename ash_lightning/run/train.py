@@ -1,0 +1,122 @@
+"""Fit a hashing method, evaluate retrieval on the test queries, write ``results.json``."""
+
+import platform
+from pathlib import Path
+from typing import Any
+
+import pytorch_lightning as pl
+from hydra.utils import instantiate
+from omegaconf import DictConfig, OmegaConf, open_dict
+
+import ash_lightning
+from ash_lightning.data.retrieval_datamodule import RetrievalDataModule
+from ash_lightning.report.run_table import retrieval_table
+from ash_lightning.retrieval import random_code_reference
+from ash_lightning.retrieval.evaluation import ranking_name
+from ash_lightning.run.config_check import validate_config
+from ash_lightning.run.deep_fit import fit_deep
+from ash_lightning.run.results_file import RESULTS_FILENAME, write_json_atomically
+from ash_lightning.run.shallow_fit import fit_shallow
+from ash_lightning.shallow import ShallowHashingModel
+
+
+def _entry(metrics: dict[str, float], cfg: DictConfig, binarize: bool) -> dict[str, Any]:
+    return {
+        "metrics": metrics,
+        "convention": cfg.metrics.convention,
+        "ranking": ranking_name(binarize),
+    }
+
+
+def _table_rows(cfg: DictConfig, test: dict[str, float], random: dict[str, float]) -> dict:
+    """The printed table: the method's main ranking, its other ranking if any, random codes."""
+    rows = {cfg.method: test}
+    other = ranking_name(not cfg.retrieval.binarize)
+    if f"{other}/mAP@{cfg.topk[0]}" in test:
+        prefix = f"{other}/"
+        rows[f"{cfg.method} ({other})"] = {
+            key.removeprefix(prefix): value for key, value in test.items() if key.startswith(prefix)
+        }
+    rows["random codes"] = random
+    return rows
+
+
+def _resolved_without_hydra(cfg: DictConfig) -> dict[str, Any]:
+    """The run's configuration, resolved, without Hydra's own node."""
+    snapshot = cfg.copy()
+    with open_dict(snapshot):
+        snapshot.pop("hydra", None)
+    return OmegaConf.to_container(snapshot, resolve=True)
+
+
+def _classes_from_data(cfg: DictConfig, datamodule: RetrievalDataModule) -> dict[str, int]:
+    """``num_classes`` for a model whose config leaves it null (a class head, e.g. ATH)."""
+    if "num_classes" in cfg.model and cfg.model.num_classes is None:
+        return {"num_classes": len(datamodule.splits.class_names)}
+    return {}
+
+
+def train(cfg: DictConfig) -> dict[str, Any]:
+    """Fit, test and record one run, deep (Lightning) or shallow (LSH, ITQ, MHF).
+
+    Database = training split, queries = test split (Fang et al., BIBM 2020, §IV); the
+    retrieval metrics of the trained codes are reported beside those of random codes of
+    the same length, the chance reference.
+
+    Args:
+        cfg: The composed configuration (``conf/config.yaml`` and its groups).
+
+    Returns:
+        The content written to ``results.json`` in ``cfg.output_dir``.
+    """
+    validate_config(cfg)
+    output_dir = Path(cfg.output_dir)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    pl.seed_everything(cfg.seed, workers=True)
+
+    datamodule: RetrievalDataModule = instantiate(cfg.data)
+    model = instantiate(cfg.model, **_classes_from_data(cfg, datamodule))
+    if isinstance(model, ShallowHashingModel):
+        outcome = fit_shallow(cfg, datamodule, model)
+    else:
+        outcome = fit_deep(cfg, datamodule, model)
+
+    splits = datamodule.splits
+    reference = random_code_reference(
+        splits.test_labels,
+        splits.database_labels,
+        bits=cfg.bits,
+        topk=cfg.topk,
+        seed=cfg.seed,
+        convention=cfg.metrics.convention,
+        grading=datamodule.grading,
+        class_names=splits.class_names,
+    )
+    metrics = {
+        "test": _entry(outcome.test_metrics, cfg, cfg.retrieval.binarize),
+        "random_codes": _entry(reference.metrics, cfg, binarize=True),
+    }
+    if outcome.val_metrics:
+        metrics["val"] = _entry(outcome.val_metrics, cfg, cfg.retrieval.binarize)
+    table = retrieval_table(_table_rows(cfg, outcome.test_metrics, reference.metrics), cfg.topk)
+    results = {
+        "package_version": ash_lightning.__version__,
+        "python": platform.python_version(),
+        "seed": cfg.seed,
+        "method": cfg.method,
+        "dataset": cfg.dataset,
+        "bits": cfg.bits,
+        "r": cfg.r,
+        "queries": len(splits.test_labels),
+        "database": len(splits.database_labels),
+        "class_names": list(splits.class_names),
+        "grading": datamodule.grading,
+        "metrics": metrics,
+        "timings_s": outcome.timings_s,
+        "memory_mb": outcome.memory_mb,
+        "table": table,
+        "config": _resolved_without_hydra(cfg),
+    }
+    if outcome.is_global_zero:
+        write_json_atomically(results, output_dir / RESULTS_FILENAME)
+    return results

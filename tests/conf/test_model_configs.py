@@ -1,0 +1,117 @@
+"""Every `model=` config composes, trains, and learns codes better than chance."""
+
+import numpy as np
+import pytest
+import torch
+from hydra.utils import instantiate
+
+from ash_lightning.data.pair_sampling import draw_pairs
+from ash_lightning.retrieval import evaluate_retrieval, random_code_reference
+from ash_lightning.run.config_check import ConfigError
+from ash_lightning.run.train import train
+
+DEEP_MODELS = ["ash_u", "ash_l", "drh", "dsh", "dsh_a", "dpsh", "dpsh_a"]
+ATTENTION_VARIANTS = {
+    "ash_u": True,
+    "ash_l": True,
+    "drh": False,
+    "dsh": False,
+    "dsh_a": True,
+    "dpsh": False,
+    "dpsh_a": True,
+}
+
+
+def _separable_images(labels: np.ndarray, size: int, seed: int) -> torch.Tensor:
+    """Noise images whose class is a bright 8 x 8 patch at a class-specific corner."""
+    rng = np.random.default_rng(seed)
+    images = rng.normal(0.0, 0.3, (len(labels), 1, size, size)).astype(np.float32)
+    corners = [(2, 2), (2, size - 10), (size - 10, 2), (size - 10, size - 10)]
+    for index, label in enumerate(labels):
+        row, column = corners[label]
+        images[index, 0, row : row + 8, column : column + 8] += 1.5
+    return torch.from_numpy(images)
+
+
+@pytest.mark.parametrize("model", DEEP_MODELS)
+def test_deep_model_config_builds_with_k_bits_and_right_attention(tiny_config, model):
+    cfg = tiny_config(f"model={model}", "bits=24")
+    net = instantiate(cfg.model)
+    assert net(torch.zeros(3, 1, 32, 32)).shape == (3, 24)
+    has_attention = type(net.trunk.attention).__name__ != "NoAttention"
+    assert has_attention == ATTENTION_VARIANTS[model]
+
+
+@pytest.mark.parametrize("model", DEEP_MODELS)
+def test_deep_model_learns_separable_data_better_than_random_codes(tiny_config, model):
+    torch.manual_seed(0)
+    cfg = tiny_config(f"model={model}", "optimizer=adam", "optimizer.lr=0.0001")
+    net = instantiate(cfg.model)
+    loss_fn = instantiate(cfg.loss)
+    optimizer = instantiate(cfg.optimizer)(net.parameters())
+    labels = np.arange(160) % 4
+    images = _separable_images(labels, 32, seed=1)
+    losses = []
+    for step in range(40):
+        pairs = draw_pairs(labels, 16, np.random.default_rng(step), positive_fraction=0.5)
+        codes = net(torch.cat([images[pairs.first], images[pairs.second]]))
+        loss = loss_fn(*codes.split(16), torch.from_numpy(pairs.dissimilar))
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    assert np.mean(losses[-5:]) < np.mean(losses[:5])
+    net.eval()
+    query_labels = np.arange(40) % 4
+    with torch.no_grad():
+        database = net(images).numpy()
+        queries = net(_separable_images(query_labels, 32, seed=2)).numpy()
+    trained = evaluate_retrieval(queries, query_labels, database, labels, [10]).metrics["mAP@10"]
+    chance = random_code_reference(query_labels, labels, 12, [10], seed=0).metrics["mAP@10"]
+    assert trained > chance + 0.2, (trained, chance)
+
+
+@pytest.mark.parametrize("model", ["dsh", "dpsh_a", "drh"])
+def test_baseline_trains_end_to_end_through_the_entry_point(tiny_config, model):
+    results = train(tiny_config(f"model={model}", "trainer.max_epochs=1"))
+    assert results["method"] == model
+    assert set(results["metrics"]["test"]["metrics"]) >= {"mAP@10", "mHR@10", "mRR@10"}
+
+
+@pytest.mark.parametrize(
+    ("loss", "target"), [("dsh", "DSHLoss"), ("dpsh_likelihood", "DPSHLikelihoodLoss")]
+)
+def test_published_losses_compose_with_any_model(tiny_config, loss, target):
+    cfg = tiny_config("model=dsh", f"loss={loss}", "model.head.relaxation=identity")
+    assert type(instantiate(cfg.loss)).__name__ == target
+    assert instantiate(cfg.model).head.layers[-1].__class__.__name__ == "Identity"
+
+
+@pytest.mark.parametrize("model", ["lsh", "itq", "mhf"])
+def test_shallow_method_runs_through_the_entry_point_with_k_bits(tiny_config, model):
+    cfg = tiny_config(f"model={model}", "bits=24", "model.features.size=8", shallow=True)
+    assert instantiate(cfg.model).bits == 24
+    results = train(cfg)
+    assert results["method"] == model
+    assert results["timings_s"]["fit"] >= 0 and "test_search_s" in results["timings_s"]
+    assert set(results["metrics"]) == {"test", "val", "random_codes"}
+
+
+def test_supervised_shallow_method_beats_random_codes_on_synthetic_data(tiny_config):
+    results = train(tiny_config("model=mhf", "bits=24", "model.features.size=8", shallow=True))
+    trained = results["metrics"]["test"]["metrics"]["mAP@10"]
+    chance = results["metrics"]["random_codes"]["metrics"]["mAP@10"]
+    assert trained > chance + 0.1
+
+
+def test_ath_trains_on_triplets_and_beats_random_codes(tiny_config):
+    results = train(tiny_config("model=ath", "loss=triplet_ce", "trainer.max_epochs=3"))
+    trained = results["metrics"]["test"]["metrics"]["mAP@10"]
+    chance = results["metrics"]["random_codes"]["metrics"]["mAP@10"]
+    assert results["method"] == "ath"
+    assert trained > chance + 0.05, (trained, chance)
+
+
+def test_triplet_loss_without_a_class_head_is_a_config_error(tiny_config):
+    with pytest.raises(ConfigError, match="needs a model with a class head"):
+        train(tiny_config("model=ash_u", "loss=triplet_ce"))

@@ -1,0 +1,34 @@
+from importlib.resources import files
+
+import pytest
+import torch
+from hydra.utils import instantiate
+
+SYSTEMS = sorted(
+    entry.name.removesuffix(".yaml")
+    for entry in files("ash_lightning.conf").joinpath("system").iterdir()
+    if entry.name.endswith(".yaml")
+)
+
+
+def test_every_related_system_has_a_config():
+    assert {"ash_u", "ash_l", "ath", "mirror", "agdh"} <= set(SYSTEMS)
+
+
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_a_system_sets_its_model_and_its_own_loss(system, tiny_config):
+    cfg = tiny_config(f"system={system}")
+    assert cfg.method == system
+    loss = instantiate(cfg.loss)
+    extra = {"num_classes": 5} if cfg.model.get("num_classes", 0) is None else {}
+    net = instantiate(cfg.model, **extra).eval()
+    with torch.no_grad():
+        codes = net(torch.zeros(2, cfg.data.channels, 32, 32))
+    assert codes.shape == (2, cfg.bits)
+    if getattr(loss, "needs_class_head", False):
+        assert hasattr(net, "codes_and_logits")
+
+
+def test_a_command_line_loss_still_wins_over_the_systems(tiny_config):
+    cfg = tiny_config("system=ath", "loss=contrastive")
+    assert cfg.loss._target_.endswith("ContrastiveHashLoss") and cfg.method == "ath"

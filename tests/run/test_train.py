@@ -1,0 +1,102 @@
+import json
+
+import pytest
+import torch
+
+from ash_lightning.lightning.hashing_module import PairwiseHashingModule
+from ash_lightning.losses.contrastive_hash_loss import ContrastiveHashLoss
+from ash_lightning.nn.ash_attention import ASHAttention
+from ash_lightning.nn.ash_u_trunk import ASHUTrunk
+from ash_lightning.nn.hash_head import HashHead
+from ash_lightning.nn.hashing_network import HashingNetwork
+from ash_lightning.run.checkpoint_loading import load_network
+from ash_lightning.run.train import train
+
+
+def test_tiny_run_writes_results_json(tiny_config, tmp_path):
+    results = train(tiny_config())
+    written = json.loads((tmp_path / "results.json").read_text())
+    assert written["metrics"] == results["metrics"]
+    test = written["metrics"]["test"]
+    assert test["convention"] == "standard" and test["ranking"] == "hamming"
+    overall = {f"{m}@{k}" for m in ("mHR", "mAP", "mRR", "NDCG") for k in (5, 10, 15, 20)}
+    grades = written["class_names"]
+    assert written["grading"] is True and len(grades) == 5
+    per_class = {f"mAP@{k}/{grade}" for grade in grades for k in (5, 10, 15, 20)}
+    cosine = {f"cosine/{name}" for name in overall}
+    assert set(test["metrics"]) == overall | per_class | cosine
+    assert all(0.0 <= v <= 1.0 for v in test["metrics"].values())
+    random_codes = written["metrics"]["random_codes"]
+    assert set(random_codes["metrics"]) == overall | per_class
+    assert random_codes["ranking"] == "hamming"
+    assert "val" in written["metrics"]
+    assert written["method"] == "ash_u" and written["bits"] == 12 and written["seed"] == 0
+    assert written["config"]["data"]["size"] == "tiny"
+    assert written["timings_s"]["fit"] > 0 and written["timings_s"]["epochs"] == 2
+    assert {"test_encode_s", "test_index_build_s", "test_search_s"} <= set(written["timings_s"])
+    assert written["memory_mb"]["fit_peak_rss_mb"] > 50
+    for row in ("| ash_u | mAP |", "| ash_u | NDCG |", "| ash_u (cosine) | mAP |"):
+        assert row in written["table"]
+    assert "| random codes | mAP |" in written["table"]
+    assert (tmp_path / "checkpoints" / "last.ckpt").is_file()
+    assert (tmp_path / "csv" / "metrics.csv").is_file()
+    assert not list(tmp_path.glob(".results.json.*"))
+
+
+def test_same_seed_same_metrics(tiny_config, tmp_path):
+    first = train(tiny_config(output_dir=tmp_path / "a"))
+    second = train(tiny_config(output_dir=tmp_path / "b"))
+    assert first["metrics"] == second["metrics"]
+
+
+def test_released_conventions_are_labelled(tiny_config):
+    results = train(
+        tiny_config(
+            "metrics.convention=authors",
+            "retrieval.binarize=false",
+            "attention=ash_released",
+            "loss=contrastive_released",
+            "optimizer=adam",
+            "trainer.max_epochs=1",
+        )
+    )
+    assert results["metrics"]["test"]["convention"] == "authors"
+    assert results["metrics"]["test"]["ranking"] == "cosine"
+    assert results["config"]["loss"]["distance"] == "mean_squared"
+
+
+def test_ash_l_on_fundus_and_attention_none(tiny_config):
+    results = train(
+        tiny_config(
+            "model=ash_l", "data=synthetic_fundus", "attention=none", "trainer.max_epochs=1"
+        )
+    )
+    assert results["method"] == "ash_l"
+    assert results["config"]["model"]["trunk"]["attention"]["_target_"].endswith("NoAttention")
+
+
+def test_checkpoint_reloads_into_the_configured_network(tiny_config, tmp_path):
+    cfg = tiny_config("trainer.max_epochs=1")
+    train(cfg)
+    net = load_network(cfg, tmp_path / "checkpoints" / "last.ckpt")
+    assert net(torch.zeros(2, 1, 32, 32)).shape == (2, 12)
+    with pytest.raises(FileNotFoundError, match="checkpoint not found"):
+        load_network(cfg, tmp_path / "missing.ckpt")
+
+
+def test_one_network_encodes_both_images_of_a_pair():
+    net = HashingNetwork(
+        ASHUTrunk(ASHAttention, in_channels=1), lambda w: HashHead(w, 8, 32), 32, 1
+    )
+    module = PairwiseHashingModule(
+        net, ContrastiveHashLoss(8, 0.5), lambda p: torch.optim.SGD(p, lr=0.1)
+    )
+    assert [id(p) for p in module.parameters()] == [id(p) for p in net.parameters()]
+    calls = []
+    net.register_forward_hook(lambda _m, inputs, _o: calls.append(inputs[0].shape[0]))
+    first, second = torch.randn(3, 1, 32, 32), torch.randn(3, 1, 32, 32)
+    module.log = lambda *args, **kwargs: None
+    loss = module.training_step((first, second, torch.tensor([0.0, 1.0, 1.0])), 0)
+    loss.backward()
+    assert calls == [6]
+    assert net.trunk.stem[0].weight.grad is not None
