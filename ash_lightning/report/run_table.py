@@ -2,6 +2,8 @@
 
 from collections.abc import Mapping, Sequence
 
+from ash_lightning.report.markdown import markdown_table
+
 METRIC_NAMES = ("mHR", "mAP", "mRR", "NDCG")
 
 
@@ -15,11 +17,12 @@ def retrieval_table(rows: Mapping[str, Mapping[str, float]], topk: Sequence[int]
     Returns:
         The table, one line per method and metric.
     """
-    header = "| method | metric | " + " | ".join(f"@{k}" for k in topk) + " |"
-    rule = "|---|---|" + "---:|" * len(topk)
-    lines = [header, rule]
-    for method, metrics in rows.items():
-        for name in METRIC_NAMES:
-            cells = " | ".join(f"{metrics[f'{name}@{k}']:.4f}" for k in topk)
-            lines.append(f"| {method} | {name} | {cells} |")
-    return "\n".join(lines)
+    return markdown_table(
+        ["method", "metric", *(f"@{k}" for k in topk)],
+        (
+            [method, name, *(f"{metrics[f'{name}@{k}']:.4f}" for k in topk)]
+            for method, metrics in rows.items()
+            for name in METRIC_NAMES
+        ),
+        left_columns=2,
+    )

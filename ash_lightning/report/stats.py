@@ -39,3 +39,8 @@ class Stats:
     def too_few_seeds(self) -> bool:
         """Whether the cell has fewer seeds than ``MIN_SEEDS``."""
         return self.n < MIN_SEEDS
+
+    def text(self, digits: int = 4) -> str:
+        """``mean ± std (n=3)``; a single seed has no spread and shows ``mean (n=1)``."""
+        spread = "" if math.isnan(self.std) else f" ± {self.std:.{digits}f}"
+        return f"{self.mean:.{digits}f}{spread} (n={self.n})"

@@ -10,6 +10,8 @@ from typing import Any
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig
 
+from ash_lightning.report.markdown import markdown_table
+from ash_lightning.report.stats import Stats
 from ash_lightning.run.results_file import RESULTS_FILENAME, read_results
 
 
@@ -18,28 +20,20 @@ def _metric(results: dict[str, Any], metric: str) -> float:
     return float(results["metrics"][stage]["metrics"][name])
 
 
-def _cell(values: list[float]) -> str:
-    if len(values) == 1:
-        return f"{values[0]:.4f}"
-    return f"{statistics.mean(values):.4f} ± {statistics.stdev(values):.4f} (n={len(values)})"
-
-
 def _method_table(
     cells: dict[tuple[Any, Any], list[float]], rows: str, columns: str, writer: Any
-) -> list[str]:
+) -> str:
     row_values = sorted({row for row, _ in cells})
     column_values = sorted({column for _, column in cells})
     column_name = "K" if columns == "bits" else columns
-    header = [rows, *(f"{column_name} = {value}" for value in column_values)]
-    lines = ["| " + " | ".join(header) + " |", "|---|" + "---:|" * len(column_values)]
+    markdown_rows = []
     writer.writerow([rows, *column_values])
     for row in row_values:
         values = [cells.get((row, column), []) for column in column_values]
-        lines.append(
-            "| " + " | ".join([str(row), *(_cell(v) if v else "—" for v in values)]) + " |"
-        )
+        markdown_rows.append([str(row), *(Stats.of(v).text() if v else "—" for v in values)])
         writer.writerow([row, *(f"{statistics.mean(v):.6f}" if v else "" for v in values)])
-    return lines
+    header = [rows, *(f"{column_name} = {value}" for value in column_values)]
+    return markdown_table(header, markdown_rows)
 
 
 def summarize_sweep(sweep_dir: Path, rows: str, columns: str, metric: str) -> tuple[str, str]:
@@ -47,7 +41,7 @@ def summarize_sweep(sweep_dir: Path, rows: str, columns: str, metric: str) -> tu
 
     Every run folder under ``sweep_dir`` with a ``results.json`` contributes, one table per
     method; runs that share a cell (e.g. several seeds) are shown as mean ± standard
-    deviation.
+    deviation with their count.
 
     Args:
         sweep_dir: The multirun folder.
@@ -75,7 +69,7 @@ def summarize_sweep(sweep_dir: Path, rows: str, columns: str, metric: str) -> tu
     for method, method_cells in sorted(cells.items()):
         markdown += ["", f"{method}:", ""]
         writer.writerow([f"method={method}"])
-        markdown += _method_table(method_cells, rows, columns, writer)
+        markdown.append(_method_table(method_cells, rows, columns, writer))
     return "\n".join(markdown) + "\n", buffer.getvalue()
 
 

@@ -5,6 +5,7 @@ import io
 import math
 from dataclasses import dataclass
 
+from ash_lightning.report.markdown import markdown_table
 from ash_lightning.report.paper_numbers import PAPER_LABEL
 from ash_lightning.report.stats import MIN_SEEDS, Stats
 
@@ -60,33 +61,28 @@ def format_cell(stats: Stats | None) -> str:
     """``mean ± std (n=3)``; cells with too few seeds are marked with ``FEW_SEEDS_MARK``."""
     if stats is None:
         return "—"
-    spread = "" if math.isnan(stats.std) else f" ± {stats.std:.4f}"
     mark = f" {FEW_SEEDS_MARK}" if stats.too_few_seeds else ""
-    return f"{stats.mean:.4f}{spread} (n={stats.n}){mark}"
+    return f"{stats.text()}{mark}"
 
 
 def _paper_cell(value: float | None) -> str:
     return "—" if value is None else f"*{value:.4f}*"
 
 
-def _markdown_line(cells: list[str]) -> str:
-    return "| " + " | ".join(cells) + " |"
-
-
 def table_markdown(table: Table) -> str:
     """The table in Markdown: caption, header, rows (each paper row under ours), notes."""
     header = [*table.row_header, *(table.column_format.format(c) for c in table.columns)]
+    cells: list[list[str]] = []
+    for row in table.rows:
+        cells.append([*row.labels, *map(format_cell, row.cells)])
+        if row.paper is not None:
+            labels = [*row.labels[:-1], f"*{row.labels[-1]} ({PAPER_LABEL})*"]
+            cells.append([*labels, *map(_paper_cell, row.paper)])
     lines = [
         f"**{table.title}**",
         "",
-        _markdown_line(header),
-        "|" + "---|" * len(table.row_header) + "---:|" * len(table.columns),
+        markdown_table(header, cells, left_columns=len(table.row_header)),
     ]
-    for row in table.rows:
-        lines.append(_markdown_line([*row.labels, *map(format_cell, row.cells)]))
-        if row.paper is not None:
-            labels = [*row.labels[:-1], f"*{row.labels[-1]} ({PAPER_LABEL})*"]
-            lines.append(_markdown_line([*labels, *map(_paper_cell, row.paper)]))
     notes = list(table.notes)
     if any(cell is not None and cell.too_few_seeds for row in table.rows for cell in row.cells):
         notes.append(FEW_SEEDS_NOTE)
