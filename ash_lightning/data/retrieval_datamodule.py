@@ -12,11 +12,11 @@ from ash_lightning.data.labelled_image_dataset import LabelledImageDataset
 from ash_lightning.data.pair_dataset import PairDataset
 from ash_lightning.data.pair_sampling import Pairs, Triplets, draw_pairs, draw_triplets
 from ash_lightning.data.retrieval_splits import RetrievalSplits
+from ash_lightning.data.sampling import Sampling
 from ash_lightning.data.triplet_dataset import TripletDataset
 
 QUERY_LOADER = 0
 DATABASE_LOADER = 1
-SAMPLINGS = ("pairs", "triplets", "images")
 
 
 class RetrievalDataModule(pl.LightningDataModule, ABC):
@@ -41,7 +41,7 @@ class RetrievalDataModule(pl.LightningDataModule, ABC):
         train_transform: Optional augmentation of training images (``C x H x W`` uint8).
         sampling: ``"pairs"`` (ASH and the pairwise baselines), ``"triplets"`` (ATH) or
             ``"images"`` (labelled images for losses over in-batch pairs: mirror attention,
-            attention-guided hashing); set by the training code from the loss.
+            attention-guided hashing): the loss's regime, given when the module is built.
         grading: The integer labels are ordinal grades (ASOCT subcapsular grades), in
             class-index order: NDCG@k then gains by grade distance instead of by class.
     """
@@ -56,7 +56,7 @@ class RetrievalDataModule(pl.LightningDataModule, ABC):
         redraw_pairs_each_epoch: bool = True,
         num_workers: int = 0,
         train_transform: Callable[[np.ndarray], np.ndarray] | None = None,
-        sampling: str = "pairs",
+        sampling: Sampling | str = Sampling.PAIRS,
         grading: bool = False,
     ) -> None:
         super().__init__()
@@ -73,9 +73,11 @@ class RetrievalDataModule(pl.LightningDataModule, ABC):
         self.redraw_pairs_each_epoch = redraw_pairs_each_epoch
         self.num_workers = num_workers
         self.train_transform = train_transform
-        if sampling not in SAMPLINGS:
-            raise ValueError(f"sampling must be one of {SAMPLINGS}, got {sampling!r}")
-        self.sampling = sampling
+        if sampling not in {member.value for member in Sampling}:
+            raise ValueError(
+                f"sampling must be one of {[m.value for m in Sampling]}, got {sampling!r}"
+            )
+        self.sampling = Sampling(sampling)
         self.grading = grading
         self._splits: RetrievalSplits | None = None
 
@@ -125,14 +127,14 @@ class RetrievalDataModule(pl.LightningDataModule, ABC):
         """Pairs, triplets or labelled images of the current epoch, reloaded every epoch."""
         epoch = self.trainer.current_epoch if self.trainer is not None else 0
         dataset: PairDataset | TripletDataset | LabelledImageDataset
-        if self.sampling == "images":
+        if self.sampling is Sampling.IMAGES:
             dataset = LabelledImageDataset(
                 self.splits.database_images,
                 self.splits.database_labels,
                 self.images_for_epoch(epoch),
                 self.train_transform,
             )
-        elif self.sampling == "triplets":
+        elif self.sampling is Sampling.TRIPLETS:
             dataset = TripletDataset(
                 self.splits.database_images,
                 self.splits.database_labels,
@@ -145,7 +147,7 @@ class RetrievalDataModule(pl.LightningDataModule, ABC):
             )
         # A batch of one labelled image has no in-batch pair (and breaks batch norm): the
         # incomplete last batch of an epoch is dropped; the next epoch's order differs.
-        drop_last = self.sampling == "images" and len(dataset) > self.batch_size
+        drop_last = self.sampling is Sampling.IMAGES and len(dataset) > self.batch_size
         return DataLoader(
             dataset,
             batch_size=self.batch_size,

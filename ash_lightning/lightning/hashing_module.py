@@ -7,6 +7,9 @@ import pytorch_lightning as pl
 import torch
 from torch import Tensor, nn
 
+from ash_lightning.losses.regime import HashingLoss
+from ash_lightning.nn.class_head_network import ClassHeadNetwork
+
 OptimizerFactory = Callable[[Iterable[nn.Parameter]], torch.optim.Optimizer]
 
 
@@ -18,18 +21,27 @@ class HashingModule(pl.LightningModule):
     turns them into retrieval metrics. Subclasses define ``training_step``.
 
     Args:
-        net: Maps images to ``N x K`` relaxed codes.
-        loss: The training loss.
+        net: Maps images to ``N x K`` relaxed codes; a :class:`ClassHeadNetwork` when the
+            loss's regime needs class logits.
+        loss: The training loss, which declares its regime.
         optimizer: Builds the optimizer from the parameters (a Hydra ``_partial_``).
+
+    Raises:
+        ValueError: The loss needs a class head and the network has none.
     """
 
     def __init__(
         self,
         net: nn.Module,
-        loss: nn.Module,
+        loss: HashingLoss,
         optimizer: OptimizerFactory,
     ) -> None:
         super().__init__()
+        if loss.regime.needs_class_head and not isinstance(net, ClassHeadNetwork):
+            raise ValueError(
+                f"{type(loss).__name__} needs a network with a class head, "
+                f"{type(net).__name__} has none"
+            )
         self.net = net
         self.loss = loss
         self.optimizer_factory = optimizer
@@ -37,6 +49,12 @@ class HashingModule(pl.LightningModule):
     def forward(self, images: Tensor) -> Tensor:
         """Relaxed codes of ``images``."""
         return self.net(images)
+
+    def codes_and_logits(self, images: Tensor) -> tuple[Tensor, Tensor | None]:
+        """Relaxed codes and, when the loss needs them, class logits from one pass."""
+        if isinstance(self.net, ClassHeadNetwork) and self.loss.regime.needs_class_head:
+            return self.net.codes_and_logits(images)
+        return self.net(images), None
 
     def _encode_step(self, batch: tuple[Tensor, Tensor, Tensor]) -> dict[str, Tensor]:
         images, labels, indices = batch

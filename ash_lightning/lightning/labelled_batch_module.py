@@ -8,11 +8,11 @@ from ash_lightning.lightning.hashing_module import HashingModule
 class LabelledBatchHashingModule(HashingModule):
     """Training on batches of labelled images; the loss compares all in-batch pairs.
 
-    The network encodes the batch once; a network with a class head
-    (``codes_and_logits``) also returns class logits for the loss's classification
-    term. The loss is called as ``loss(outputs, labels, logits)`` (``logits`` is
-    ``None`` for a network without a class head). Evaluation is inherited, so retrieval
-    goes through the same callback as every other method.
+    The network encodes the batch once and, when the loss's regime asks for a class head,
+    also returns class logits for the loss's classification term. The loss is called as
+    ``loss(outputs, labels, logits)`` (``logits`` is ``None`` when it needs none).
+    Evaluation is inherited, so retrieval goes through the same callback as every other
+    method.
 
     References: the fine triplet loss of mirror-attention fundus retrieval (BSPC 2022)
     and the weighted pairwise likelihood of attention-guided hashing (Zhu et al., 2022),
@@ -22,10 +22,7 @@ class LabelledBatchHashingModule(HashingModule):
     def training_step(self, batch: tuple[Tensor, Tensor], batch_idx: int) -> Tensor:
         """Loss of one batch of labelled images."""
         images, labels = batch
-        if hasattr(self.net, "codes_and_logits"):
-            outputs, logits = self.net.codes_and_logits(images)
-        else:
-            outputs, logits = self.net(images), None
+        outputs, logits = self.codes_and_logits(images)
         loss = self.loss(outputs, labels, logits)
         self.log("train/loss", loss, prog_bar=True, on_step=True, on_epoch=True)
         return loss

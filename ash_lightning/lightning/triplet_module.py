@@ -19,7 +19,9 @@ class TripletHashingModule(HashingModule):
     def training_step(self, batch: tuple[Tensor, ...], batch_idx: int) -> Tensor:
         """Triplet cross-entropy loss of one batch of triplets."""
         images, labels = batch[:3], batch[3:]
-        codes, logits = self.net.codes_and_logits(torch.cat(images))
+        codes, logits = self.codes_and_logits(torch.cat(images))
+        if logits is None:
+            raise RuntimeError("triplet training needs a loss whose regime has a class head")
         size = len(images[0])
         loss = self.loss(codes.split(size), logits.split(size), labels)
         self.log("train/loss", loss, prog_bar=True, on_step=True, on_epoch=True)

@@ -2,14 +2,15 @@
 
 from typing import Literal
 
-from torch import Tensor, nn
+from torch import Tensor
 
 from ash_lightning.losses.contrastive_terms import contrastive_terms
+from ash_lightning.losses.regime import HashingLoss
 
 PairDistance = Literal["hamming", "mean_squared"]
 
 
-class ContrastiveHashLoss(nn.Module):
+class ContrastiveHashLoss(HashingLoss):
     """Contrastive loss on relaxed code pairs with margin ``r * K``.
 
     ``L = mean_i [ 1/2 (1 - y_i) D_i + 1/2 y_i max(r K - D_i, 0) ]``

@@ -1,11 +1,13 @@
 """The pairwise likelihood loss of Deep Pairwise-Supervised Hashing (DPSH)."""
 
 import torch
-from torch import Tensor, nn
+from torch import Tensor
 from torch.nn import functional
 
+from ash_lightning.losses.regime import HashingLoss
 
-class DPSHLikelihoodLoss(nn.Module):
+
+class DPSHLikelihoodLoss(HashingLoss):
     """Negative log-likelihood of the pair labels plus a quantisation term.
 
     With ``theta = 1/2 u1^T u2`` and ``s = 1`` for a similar pair (``s = 1 - y``):

@@ -1,11 +1,12 @@
 """The loss of Deep Supervised Hashing (DSH)."""
 
-from torch import Tensor, nn
+from torch import Tensor
 
 from ash_lightning.losses.contrastive_terms import contrastive_terms
+from ash_lightning.losses.regime import HashingLoss
 
 
-class DSHLoss(nn.Module):
+class DSHLoss(HashingLoss):
     """Contrastive loss on squared Euclidean distance plus DSH's binary regulariser.
 
     ``L = mean_i [ 1/2 (1 - y) ||b1 - b2||^2 + 1/2 y max(m - ||b1 - b2||^2, 0)

@@ -1,13 +1,15 @@
 """Fine triplet loss of mirror-attention fundus retrieval, over every pair of a batch."""
 
 import torch
-from torch import Tensor, nn
+from torch import Tensor
 from torch.nn import functional
 
+from ash_lightning.data.sampling import Sampling
 from ash_lightning.losses.label_similarity import pairwise_similar
+from ash_lightning.losses.regime import HashingLoss, TrainingRegime
 
 
-class FineTripletLoss(nn.Module):
+class FineTripletLoss(HashingLoss):
     """Triplet loss whose positive distances are confined by each pair's relevance degree.
 
     With cosine similarities ``s`` of every unordered in-batch pair ``i < j``, positives
@@ -36,8 +38,8 @@ class FineTripletLoss(nn.Module):
     - A batch without a positive or without a negative pair contributes ``log(1 + 0) =
       0``; the returned zero stays connected to ``outputs``' graph.
 
-    Attribute ``sampling = "images"`` makes the training code yield batches of labelled
-    images instead of pre-drawn pairs.
+    Its regime asks the training code for batches of labelled images instead of pre-drawn
+    pairs.
 
     Reference: Fang et al., "Deep metric learning with mirror attention and fine triplet
     loss for fundus image retrieval in ophthalmology", Biomedical Signal Processing and
@@ -48,7 +50,7 @@ class FineTripletLoss(nn.Module):
         margin: Relaxation margin ``m`` (authors: 0.25).
     """
 
-    sampling = "images"
+    regime = TrainingRegime(Sampling.IMAGES)
 
     def __init__(self, gamma: float = 1.0, margin: float = 0.25) -> None:
         super().__init__()

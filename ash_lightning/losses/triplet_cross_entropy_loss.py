@@ -3,14 +3,16 @@
 from typing import Literal
 
 import torch
-from torch import Tensor, nn
+from torch import Tensor
 
+from ash_lightning.data.sampling import Sampling
 from ash_lightning.losses.label_cross_entropy import label_cross_entropy
+from ash_lightning.losses.regime import HashingLoss, TrainingRegime
 
 TripletDistance = Literal["mean_squared", "hamming"]
 
 
-class TripletCrossEntropyLoss(nn.Module):
+class TripletCrossEntropyLoss(HashingLoss):
     """Margin triplet term on relaxed codes plus classification of all three images.
 
     ``L = mean max(0, r K - D(a, n) + D(a, p)) + CE(a) + CE(p) + CE(n)``, each CE averaged
@@ -20,8 +22,8 @@ class TripletCrossEntropyLoss(nn.Module):
     term active. ``distance="hamming"`` uses ``||a - b||^2 / 4`` (differing bits for +-1
     codes) instead, for which the margin means "r K more bits".
 
-    Attribute ``sampling = "triplets"`` tells the training code to draw triplets, and
-    ``needs_class_head = True`` that the network must also return class logits.
+    Its regime asks the training code for triplets and for a network that also returns
+    class logits.
 
     Reference: Fang, Fu, Liu, ATH, Medical Image Analysis 2021.
 
@@ -32,8 +34,7 @@ class TripletCrossEntropyLoss(nn.Module):
         classification_weight: Weight of the cross-entropy terms (ATH: 1).
     """
 
-    sampling = "triplets"
-    needs_class_head = True
+    regime = TrainingRegime(Sampling.TRIPLETS, needs_class_head=True)
 
     def __init__(
         self,

@@ -1,14 +1,16 @@
 """Weighted pairwise likelihood of attention-guided hashing, over all pairs of a batch."""
 
 import torch
-from torch import Tensor, nn
+from torch import Tensor
 from torch.nn import functional
 
+from ash_lightning.data.sampling import Sampling
 from ash_lightning.losses.label_cross_entropy import label_cross_entropy
 from ash_lightning.losses.label_similarity import pairwise_similar
+from ash_lightning.losses.regime import HashingLoss, TrainingRegime
 
 
-class WeightedLikelihoodLoss(nn.Module):
+class WeightedLikelihoodLoss(HashingLoss):
     """Imbalance-weighted pairwise negative log-likelihood + classification + quantisation.
 
     Over every unordered in-batch pair ``i < j`` (the set ``S``), with ``s_ij = 1`` when the
@@ -31,8 +33,8 @@ class WeightedLikelihoodLoss(nn.Module):
     imbalance of similar and dissimilar pairs (Cao et al., ICCV 2017, Eq. (6), with binary
     similarity, i.e. without HashNet's continuous multi-label factor ``c_ij``).
 
-    Attribute ``sampling = "images"`` tells the training code to yield batches of labelled
-    images, and ``needs_class_head = True`` that the network must also return class logits.
+    Its regime asks the training code for batches of labelled images and for a network that
+    also returns class logits.
 
     Reference: Zhu, Huang, Xiao, Wang, Zou, "Deep Hash Retrieval Algorithm for Medical
     Images Based on Attention Mechanism", Computer Science 49(8):113-119, 2022 (Bayesian
@@ -44,8 +46,7 @@ class WeightedLikelihoodLoss(nn.Module):
         quantization_weight: ``eta``.
     """
 
-    sampling = "images"
-    needs_class_head = True
+    regime = TrainingRegime(Sampling.IMAGES, needs_class_head=True)
 
     def __init__(
         self,

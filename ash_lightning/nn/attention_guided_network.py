@@ -6,13 +6,14 @@ from torch import Tensor, nn
 
 from ash_lightning.nn.attention_guided_trunk import AttentionGuidedTrunk
 from ash_lightning.nn.class_guided_attention import ClassGuidedAttention
+from ash_lightning.nn.class_head_network import ClassHeadNetwork
 from ash_lightning.nn.hashing_network import HashingNetwork
 
 GuidedAttentionFactory = Callable[[int, int], ClassGuidedAttention]
 """Builds the class-guided attention from the channel count and the number of classes."""
 
 
-class AttentionGuidedHashingNetwork(HashingNetwork):
+class AttentionGuidedHashingNetwork(HashingNetwork, ClassHeadNetwork):
     """Backbone -> class-guided attention -> hash layer on ``[global; local]`` features.
 
     A classification branch (global average pool -> linear -> logits) guides a spatial

@@ -4,10 +4,11 @@ from collections.abc import Callable
 
 from torch import Tensor, nn
 
+from ash_lightning.nn.class_head_network import ClassHeadNetwork
 from ash_lightning.nn.hashing_network import HashingNetwork
 
 
-class TwoHeadHashingNetwork(HashingNetwork):
+class TwoHeadHashingNetwork(HashingNetwork, ClassHeadNetwork):
     """Hashing network with an extra linear class head on the same trunk features.
 
     ``forward`` returns the relaxed codes, so retrieval treats it like any hashing

@@ -8,20 +8,14 @@ from omegaconf import DictConfig
 from torch import nn
 
 from ash_lightning.data.retrieval_datamodule import RetrievalDataModule
-from ash_lightning.lightning.hashing_module import HashingModule, PairwiseHashingModule
-from ash_lightning.lightning.labelled_batch_module import LabelledBatchHashingModule
+from ash_lightning.lightning.modules import hashing_module
 from ash_lightning.lightning.retrieval_evaluation import RetrievalEvaluation
-from ash_lightning.lightning.triplet_module import TripletHashingModule
+from ash_lightning.losses.regime import HashingLoss
 from ash_lightning.run.config_check import ConfigError
 from ash_lightning.run.fit_outcome import FitOutcome
 from ash_lightning.run.peak_memory import peak_memory_mb
 
 TIMING_NAMES = ("encode_s", "index_build_s", "search_s")
-MODULES: dict[str, type[HashingModule]] = {
-    "pairs": PairwiseHashingModule,
-    "triplets": TripletHashingModule,
-    "images": LabelledBatchHashingModule,
-}
 
 
 def build_trainer(cfg: DictConfig, datamodule: RetrievalDataModule) -> pl.Trainer:
@@ -55,7 +49,9 @@ def _logged(trainer: pl.Trainer, stage: str, timings: bool = False) -> dict[str,
     return {name: value for name, value in logged.items() if (name in TIMING_NAMES) == timings}
 
 
-def fit_deep(cfg: DictConfig, datamodule: RetrievalDataModule, net: nn.Module) -> FitOutcome:
+def fit_deep(
+    cfg: DictConfig, datamodule: RetrievalDataModule, net: nn.Module, loss: HashingLoss
+) -> FitOutcome:
     """Train ``net`` on pairs, triplets or labelled batches (the loss decides), then test it.
 
     Reference: Fang et al., BIBM 2020, §III-IV (siamese training on image pairs; retrieval
@@ -63,20 +59,21 @@ def fit_deep(cfg: DictConfig, datamodule: RetrievalDataModule, net: nn.Module) -
 
     Args:
         cfg: The run configuration.
-        datamodule: Pairs for training, queries and database for evaluation.
+        datamodule: Training batches as ``loss.regime`` samples them, queries and database
+            for evaluation.
         net: The hashing network of ``cfg.model``.
+        loss: The training loss of ``cfg.loss``.
 
     Returns:
         Validation and test metrics (from the retrieval callback) and timings.
     """
-    loss = instantiate(cfg.loss)
-    datamodule.sampling = getattr(loss, "sampling", "pairs")
-    if getattr(loss, "needs_class_head", False) and not hasattr(net, "codes_and_logits"):
+    try:
+        module = hashing_module(net, loss, instantiate(cfg.optimizer))
+    except ValueError as error:
+        loss_name = cfg.loss._target_.rsplit(".", 1)[-1]
         raise ConfigError(
-            f"loss={cfg.loss._target_.rsplit('.', 1)[-1]} needs a model with a class head "
-            "(e.g. model=ath)"
-        )
-    module = MODULES[datamodule.sampling](net=net, loss=loss, optimizer=instantiate(cfg.optimizer))
+            f"loss={loss_name} needs a model with a class head (e.g. model=ath): {error}"
+        ) from error
     trainer = build_trainer(cfg, datamodule)
     started = time.perf_counter()
     trainer.fit(module, datamodule=datamodule)

@@ -10,10 +10,11 @@ from omegaconf import DictConfig, OmegaConf, open_dict
 
 import ash_lightning
 from ash_lightning.data.retrieval_datamodule import RetrievalDataModule
+from ash_lightning.losses.regime import HashingLoss
 from ash_lightning.report.run_table import retrieval_table
 from ash_lightning.retrieval import random_code_reference
 from ash_lightning.retrieval.evaluation import ranking_name
-from ash_lightning.run.config_check import validate_config
+from ash_lightning.run.config_check import ConfigError, validate_config
 from ash_lightning.run.deep_fit import fit_deep
 from ash_lightning.run.results_file import RESULTS_FILENAME, write_json_atomically
 from ash_lightning.run.shallow_fit import fit_shallow
@@ -74,12 +75,15 @@ def train(cfg: DictConfig) -> dict[str, Any]:
     output_dir.mkdir(parents=True, exist_ok=True)
     pl.seed_everything(cfg.seed, workers=True)
 
-    datamodule: RetrievalDataModule = instantiate(cfg.data)
+    loss = instantiate(cfg.loss)
+    if not isinstance(loss, HashingLoss):
+        raise ConfigError(f"loss={cfg.loss._target_} is not a HashingLoss")
+    datamodule: RetrievalDataModule = instantiate(cfg.data, sampling=loss.regime.sampling)
     model = instantiate(cfg.model, **_classes_from_data(cfg, datamodule))
     if isinstance(model, ShallowHashingModel):
         outcome = fit_shallow(cfg, datamodule, model)
     else:
-        outcome = fit_deep(cfg, datamodule, model)
+        outcome = fit_deep(cfg, datamodule, model, loss)
 
     splits = datamodule.splits
     reference = random_code_reference(

@@ -60,18 +60,20 @@ def test_labelled_images_cover_the_database_once_per_epoch_in_a_new_order():
     assert sorted(first.tolist()) == sorted(second.tolist()) == list(range(200))
     assert not np.array_equal(first, second)
     np.testing.assert_array_equal(first, module.images_for_epoch(0))
-    module.sampling = "images"
-    images, labels = next(iter(module.train_dataloader()))
+    labelled = SyntheticDataModule(
+        "asoct", size="tiny", image_size=16, seed=2, batch_size=8, sampling="images"
+    )
+    images, labels = next(iter(labelled.train_dataloader()))
     assert images.shape == (8, 1, 16, 16) and labels.shape == (8,)
     np.testing.assert_array_equal(labels.numpy(), module.splits.database_labels[first[:8]])
 
 
 def test_the_incomplete_last_batch_of_labelled_images_is_dropped():
-    module = SyntheticDataModule("asoct", size="tiny", image_size=16, batch_size=33)
-    module.sampling = "images"
-    assert [len(batch[1]) for batch in module.train_dataloader()] == [33] * 6
-    module.sampling = "pairs"
-    assert len(list(module.train_dataloader())) == 7
+    for sampling, batches in (("images", [33] * 6), ("pairs", [33] * 6 + [2])):
+        module = SyntheticDataModule(
+            "asoct", size="tiny", image_size=16, batch_size=33, sampling=sampling
+        )
+        assert [len(batch[-1]) for batch in module.train_dataloader()] == batches
 
 
 def test_more_labelled_images_than_the_database_repeat_it_whole():

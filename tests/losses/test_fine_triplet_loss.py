@@ -4,7 +4,9 @@ import numpy as np
 import pytest
 import torch
 
+from ash_lightning.data.sampling import Sampling
 from ash_lightning.losses.fine_triplet_loss import FineTripletLoss
+from ash_lightning.losses.regime import TrainingRegime
 
 
 def _at_angles(degrees: list[float], norms: list[float]) -> torch.Tensor:
@@ -94,7 +96,7 @@ def test_relevance_degrees_are_detached_and_the_gradient_is_finite():
 
 
 def test_loss_trains_on_labelled_images_and_rejects_bad_settings():
-    assert FineTripletLoss.sampling == "images"
+    assert FineTripletLoss.regime == TrainingRegime(Sampling.IMAGES)
     with pytest.raises(ValueError, match="gamma"):
         FineTripletLoss(gamma=0.0)
     with pytest.raises(ValueError, match="margin"):

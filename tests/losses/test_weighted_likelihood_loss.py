@@ -4,7 +4,9 @@ import numpy as np
 import pytest
 import torch
 
+from ash_lightning.data.sampling import Sampling
 from ash_lightning.losses.label_similarity import pairwise_similar
+from ash_lightning.losses.regime import TrainingRegime
 from ash_lightning.losses.weighted_likelihood_loss import WeightedLikelihoodLoss
 
 
@@ -107,7 +109,7 @@ def test_logits_are_required_and_alpha_positive():
         WeightedLikelihoodLoss()(torch.zeros(2, 4), torch.tensor([0, 1]), None)
     with pytest.raises(ValueError, match="alpha"):
         WeightedLikelihoodLoss(alpha=0.0)
-    assert WeightedLikelihoodLoss.sampling == "images" and WeightedLikelihoodLoss.needs_class_head
+    assert WeightedLikelihoodLoss.regime == TrainingRegime(Sampling.IMAGES, needs_class_head=True)
 
 
 def test_pairwise_similar_matches_the_evaluation_rule():
