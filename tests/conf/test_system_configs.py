@@ -4,6 +4,8 @@ import pytest
 import torch
 from hydra.utils import instantiate
 
+from ash_lightning.nn.class_head_network import ClassHeadNetwork
+
 SYSTEMS = sorted(
     entry.name.removesuffix(".yaml")
     for entry in files("ash_lightning.conf").joinpath("system").iterdir()
@@ -25,8 +27,8 @@ def test_a_system_sets_its_model_and_its_own_loss(system, tiny_config):
     with torch.no_grad():
         codes = net(torch.zeros(2, cfg.data.channels, 32, 32))
     assert codes.shape == (2, cfg.bits)
-    if getattr(loss, "needs_class_head", False):
-        assert hasattr(net, "codes_and_logits")
+    if loss.regime.needs_class_head:
+        assert isinstance(net, ClassHeadNetwork)
 
 
 def test_a_command_line_loss_still_wins_over_the_systems(tiny_config):
