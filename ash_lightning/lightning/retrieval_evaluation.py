@@ -10,6 +10,7 @@ from torch import Tensor
 from ash_lightning.data.retrieval_datamodule import DATABASE_LOADER, QUERY_LOADER
 from ash_lightning.lightning.code_buffer import CodeBuffer
 from ash_lightning.retrieval import evaluate_retrieval
+from ash_lightning.retrieval.metric_keys import with_prefix
 
 
 class RetrievalEvaluation(pl.Callback):
@@ -87,9 +88,7 @@ class RetrievalEvaluation(pl.Callback):
                 other_ranking=self.other_ranking,
             )
         result = trainer.strategy.broadcast(result, src=0)
-        logged = {f"{stage}/{name}": value for name, value in result.metrics.items()}
-        logged[f"{stage}/encode_s"] = encode_s
-        logged.update({f"{stage}/{name}": value for name, value in result.timings.items()})
+        logged = with_prefix({**result.metrics, "encode_s": encode_s, **result.timings}, stage)
         pl_module.log_dict(logged, sync_dist=False, rank_zero_only=False)
         self.buffers = {}
 

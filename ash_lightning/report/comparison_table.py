@@ -12,8 +12,13 @@ from ash_lightning.report.aggregate import Group
 from ash_lightning.report.fig3_data import RANDOM_CODES, curve_label
 from ash_lightning.report.paper_numbers import TABLE_II_BITS
 from ash_lightning.report.table_model import Row, Table
-
-OTHER_RANKINGS = ("cosine", "hamming")
+from ash_lightning.retrieval.metric_keys import (
+    RANKINGS,
+    MetricKey,
+    is_metric_key,
+    metric_key,
+    parse_metric_key,
+)
 
 
 def comparison_bits(group: Group) -> int:
@@ -24,14 +29,21 @@ def comparison_bits(group: Group) -> int:
 
 def _columns(names: set[str], metric_k: int) -> tuple[str, ...]:
     """Overall mAP and NDCG, each class's mAP (alphabetical), then the other ranking's mAP."""
-    overall = [name for name in (f"mAP@{metric_k}", f"NDCG@{metric_k}") if name in names]
-    per_class = sorted(name for name in names if name.startswith(f"mAP@{metric_k}/"))
+    keys = [parse_metric_key(name) for name in names if is_metric_key(name)]
+    overall = [metric_key(metric, metric_k) for metric in ("mAP", "NDCG")]
     other = [
-        name
-        for ranking in OTHER_RANKINGS
-        for name in (f"{ranking}/mAP@{metric_k}", f"{ranking}/NDCG@{metric_k}")
-        if name in names
+        metric_key(metric, metric_k, ranking=ranking)
+        for ranking in RANKINGS
+        for metric in ("mAP", "NDCG")
     ]
+    per_class = sorted(
+        str(key)
+        for key in keys
+        if key.class_name is not None
+        and key == MetricKey("mAP", metric_k, class_name=key.class_name)
+    )
+    overall = [name for name in overall if name in names]
+    other = [name for name in other if name in names]
     return (*overall, *per_class, *other)
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from ash_lightning.report.aggregate import Group, GroupKey
 from ash_lightning.report.methods import display_name
 from ash_lightning.report.stats import Stats
+from ash_lightning.retrieval.metric_keys import metric_key
 
 FIG3_METRICS = ("mHR", "mAP", "mRR")
 RANDOM_CODES = "random codes"
@@ -68,7 +69,7 @@ def fig3_data(group: Group, metric_k: int, preferred_r: float) -> Fig3Data:
     Returns:
         The curves of the three panels.
     """
-    metrics = tuple(f"{name}@{metric_k}" for name in FIG3_METRICS)
+    metrics = tuple(metric_key(name, metric_k) for name in FIG3_METRICS)
     bits = tuple(group.bits())
     curves = []
     for method in group.methods():

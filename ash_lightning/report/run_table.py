@@ -3,6 +3,7 @@
 from collections.abc import Mapping, Sequence
 
 from ash_lightning.report.markdown import markdown_table
+from ash_lightning.retrieval.metric_keys import metric_key
 
 METRIC_NAMES = ("mHR", "mAP", "mRR", "NDCG")
 
@@ -20,7 +21,7 @@ def retrieval_table(rows: Mapping[str, Mapping[str, float]], topk: Sequence[int]
     return markdown_table(
         ["method", "metric", *(f"@{k}" for k in topk)],
         (
-            [method, name, *(f"{metrics[f'{name}@{k}']:.4f}" for k in topk)]
+            [method, name, *(f"{metrics[metric_key(name, k)]:.4f}" for k in topk)]
             for method, metrics in rows.items()
             for name in METRIC_NAMES
         ),

@@ -12,12 +12,13 @@ from omegaconf import DictConfig
 
 from ash_lightning.report.markdown import markdown_table
 from ash_lightning.report.stats import Stats
+from ash_lightning.retrieval.metric_keys import parse_metric_key
 from ash_lightning.run.results_file import RESULTS_FILENAME, read_results
 
 
 def _metric(results: dict[str, Any], metric: str) -> float:
-    stage, name = metric.split("/", 1)
-    return float(results["metrics"][stage]["metrics"][name])
+    key = parse_metric_key(metric)
+    return float(results["metrics"][key.stage]["metrics"][str(key.without(stage=True))])
 
 
 def _method_table(

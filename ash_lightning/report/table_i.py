@@ -9,6 +9,7 @@ from ash_lightning.report.paper_numbers import (
     table_i_value,
 )
 from ash_lightning.report.table_model import Row, Table
+from ash_lightning.retrieval.metric_keys import metric_key
 
 
 def table_i_methods(group: Group) -> list[str]:
@@ -27,7 +28,7 @@ def table_i(group: Group, method: str, stem: str) -> Table:
     Returns:
         Rows r, columns K, cells mAP@10.
     """
-    metric = f"mAP@{TABLE_I_TOP_K}"
+    metric = metric_key("mAP", TABLE_I_TOP_K)
     bits = [k for k in group.bits() if group.r_values(method, k)]
     dataset = group.key.dataset
     rows = []

@@ -9,16 +9,17 @@ from ash_lightning.report.paper_numbers import (
     table_ii_value,
 )
 from ash_lightning.report.table_model import Row, Table
-
-MAP_PREFIX = "mAP@"
+from ash_lightning.retrieval.metric_keys import (
+    MetricKey,
+    is_metric_key,
+    metric_key,
+    parse_metric_key,
+)
 
 
 def _top_ks(metric_names: set[str]) -> list[int]:
-    return sorted(
-        int(name.removeprefix(MAP_PREFIX))
-        for name in metric_names
-        if name.startswith(MAP_PREFIX) and name.removeprefix(MAP_PREFIX).isdigit()
-    )
+    keys = [parse_metric_key(name) for name in metric_names if is_metric_key(name)]
+    return sorted(key.k for key in keys if key == MetricKey("mAP", key.k))
 
 
 def table_ii(group: Group, stem: str, preferred_r: float) -> Table | None:
@@ -45,14 +46,14 @@ def table_ii(group: Group, stem: str, preferred_r: float) -> Table | None:
         rows.append(
             Row(
                 labels=(curve_label(method, r, preferred_r),),
-                cells=tuple(group.stats(method, bits, r, f"{MAP_PREFIX}{k}") for k in top_ks),
+                cells=tuple(group.stats(method, bits, r, metric_key("mAP", k)) for k in top_ks),
                 paper=paper if any(value is not None for value in paper) else None,
             )
         )
     random_codes = group.random_codes.get(bits, {})
     if random_codes:
         rows.append(
-            Row((RANDOM_CODES,), tuple(random_codes.get(f"{MAP_PREFIX}{k}") for k in top_ks))
+            Row((RANDOM_CODES,), tuple(random_codes.get(metric_key("mAP", k)) for k in top_ks))
         )
     notes = []
     if any(row.paper for row in rows):

@@ -23,6 +23,7 @@ from ash_lightning.retrieval import codes
 from ash_lightning.retrieval._checks import require_2d
 from ash_lightning.retrieval.cosine_ranking import CosineIndex
 from ash_lightning.retrieval.hamming_ranking import HammingIndex
+from ash_lightning.retrieval.metric_keys import metric_key, with_prefix
 from ash_lightning.retrieval.metrics import check_convention, retrieval_metrics
 from ash_lightning.retrieval.ndcg import ndcg_at_k
 from ash_lightning.retrieval.per_class import per_class_map
@@ -137,7 +138,9 @@ def evaluate_retrieval(
     rel = relevance_matrix(query_labels, database_labels, indices)
     metrics = retrieval_metrics(rel, topk, convention)
     for k in topk:
-        metrics[f"NDCG@{k}"] = ndcg_at_k(query_labels, database_labels, indices, k, grading)
+        metrics[metric_key("NDCG", k)] = ndcg_at_k(
+            query_labels, database_labels, indices, k, grading
+        )
     if class_names is not None:
         metrics.update(per_class_map(rel, query_labels, class_names, topk, convention))
     if other_ranking:
@@ -151,8 +154,7 @@ def evaluate_retrieval(
             convention=convention,
             grading=grading,
         )
-        name = ranking_name(not binarize)
-        metrics.update({f"{name}/{key}": value for key, value in other.metrics.items()})
+        metrics.update(with_prefix(other.metrics, ranking_name(not binarize)))
     return RetrievalResult(
         metrics=metrics,
         convention=convention,

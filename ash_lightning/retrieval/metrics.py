@@ -21,6 +21,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ash_lightning.retrieval._checks import require_2d
+from ash_lightning.retrieval.metric_keys import metric_key
 
 CONVENTIONS = ("standard", "authors")
 
@@ -144,7 +145,7 @@ def retrieval_metrics(
         _top_k(rel, k)
     metrics: dict[str, float] = {}
     for k in topk:
-        metrics[f"mHR@{k}"] = mean_hit_ratio(rel, k)
-        metrics[f"mAP@{k}"] = mean_average_precision(rel, k, convention)
-        metrics[f"mRR@{k}"] = mean_reciprocal_rank(rel, k, convention)
+        metrics[metric_key("mHR", k)] = mean_hit_ratio(rel, k)
+        metrics[metric_key("mAP", k)] = mean_average_precision(rel, k, convention)
+        metrics[metric_key("mRR", k)] = mean_reciprocal_rank(rel, k, convention)
     return metrics

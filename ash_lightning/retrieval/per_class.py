@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ash_lightning.retrieval.metric_keys import metric_key
 from ash_lightning.retrieval.metrics import mean_average_precision
 
 
@@ -65,5 +66,7 @@ def per_class_map(
     for name, queries in zip(class_names, members, strict=True):
         if queries.any():
             for k in topk:
-                metrics[f"mAP@{k}/{name}"] = mean_average_precision(rel[queries], k, convention)
+                metrics[metric_key("mAP", k, class_name=name)] = mean_average_precision(
+                    rel[queries], k, convention
+                )
     return metrics

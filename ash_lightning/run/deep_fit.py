@@ -11,6 +11,7 @@ from ash_lightning.data.retrieval_datamodule import RetrievalDataModule
 from ash_lightning.lightning.modules import hashing_module
 from ash_lightning.lightning.retrieval_evaluation import RetrievalEvaluation
 from ash_lightning.losses.regime import HashingLoss
+from ash_lightning.retrieval.metric_keys import under_prefix
 from ash_lightning.run.config_check import ConfigError
 from ash_lightning.run.fit_outcome import FitOutcome
 from ash_lightning.run.peak_memory import peak_memory_mb
@@ -40,12 +41,9 @@ def _logged(trainer: pl.Trainer, stage: str, timings: bool = False) -> dict[str,
 
     They reach this process under ddp_spawn too.
     """
-    prefix = f"{stage}/"
-    logged = {
-        key.removeprefix(prefix): float(value)
-        for key, value in trainer.callback_metrics.items()
-        if key.startswith(prefix)
-    }
+    logged = under_prefix(
+        {key: float(value) for key, value in trainer.callback_metrics.items()}, stage
+    )
     return {name: value for name, value in logged.items() if (name in TIMING_NAMES) == timings}
 
 

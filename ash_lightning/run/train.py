@@ -14,6 +14,7 @@ from ash_lightning.losses.regime import HashingLoss
 from ash_lightning.report.run_table import retrieval_table
 from ash_lightning.retrieval import random_code_reference
 from ash_lightning.retrieval.evaluation import ranking_name
+from ash_lightning.retrieval.metric_keys import under_prefix
 from ash_lightning.run.config_check import ConfigError, validate_config
 from ash_lightning.run.deep_fit import fit_deep
 from ash_lightning.run.results_file import RESULTS_FILENAME, write_json_atomically
@@ -33,11 +34,9 @@ def _table_rows(cfg: DictConfig, test: dict[str, float], random: dict[str, float
     """The printed table: the method's main ranking, its other ranking if any, random codes."""
     rows = {cfg.method: test}
     other = ranking_name(not cfg.retrieval.binarize)
-    if f"{other}/mAP@{cfg.topk[0]}" in test:
-        prefix = f"{other}/"
-        rows[f"{cfg.method} ({other})"] = {
-            key.removeprefix(prefix): value for key, value in test.items() if key.startswith(prefix)
-        }
+    other_metrics = under_prefix(test, other)
+    if other_metrics:
+        rows[f"{cfg.method} ({other})"] = other_metrics
     rows["random codes"] = random
     return rows
 
