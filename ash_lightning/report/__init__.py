@@ -2,10 +2,38 @@
 
 ``build_report`` reads every run's ``results.json``, averages the seeds of each
 (dataset, method, bits K, r) cell and writes the shapes of the paper's Table I,
-Table II and Fig. 3 as Markdown, CSV and PNG, without retraining anything.
+Table II and Fig. 3 as Markdown, CSV and PNG, without retraining anything. The Hydra
+callbacks ``SweepSummary`` and ``ReportOnMultirunEnd`` do it at the end of a multirun.
+The names are imported on first use, so that the run table does not import matplotlib.
 """
 
-from ash_lightning.report.collect import NoResultsError
-from ash_lightning.report.report import ReportPaths, build_report
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["NoResultsError", "ReportPaths", "build_report"]
+if TYPE_CHECKING:
+    from ash_lightning.report.collect import NoResultsError
+    from ash_lightning.report.hydra_callback import ReportOnMultirunEnd
+    from ash_lightning.report.report import ReportPaths, build_report
+    from ash_lightning.report.sweep_summary import SweepSummary
+
+_MODULES = {
+    "NoResultsError": "ash_lightning.report.collect",
+    "ReportOnMultirunEnd": "ash_lightning.report.hydra_callback",
+    "ReportPaths": "ash_lightning.report.report",
+    "SweepSummary": "ash_lightning.report.sweep_summary",
+    "build_report": "ash_lightning.report.report",
+}
+
+__all__ = [
+    "NoResultsError",
+    "ReportOnMultirunEnd",
+    "ReportPaths",
+    "SweepSummary",
+    "build_report",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _MODULES:
+        raise AttributeError(f"module 'ash_lightning.report' has no attribute {name!r}")
+    return getattr(import_module(_MODULES[name]), name)

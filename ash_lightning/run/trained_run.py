@@ -15,6 +15,7 @@ from omegaconf import DictConfig, OmegaConf
 from torch import nn
 
 from ash_lightning.run.checkpoint_loading import load_network
+from ash_lightning.run.legacy_targets import upgrade_targets
 from ash_lightning.run.results_file import RESULTS_FILENAME
 
 CHECKPOINT = Path("checkpoints") / "last.ckpt"
@@ -30,7 +31,8 @@ class TrainedRun:
 
     Attributes:
         net: The network in eval mode; ``net(images)`` gives ``N x K`` relaxed codes.
-        config: The run's resolved configuration (``results.json`` ``config``).
+        config: The run's resolved configuration (``results.json`` ``config``), with
+            legacy ``_target_`` paths renamed to today's public names.
         results: The whole ``results.json``.
         checkpoint: The checkpoint file the weights came from.
         checkpoint_sha256: SHA-256 of that file, to tie an index to its weights.
@@ -93,7 +95,7 @@ def load_trained_run(run_or_checkpoint: str | Path) -> TrainedRun:
         raise TrainedRunError(f"no {RESULTS_FILENAME} in {run_dir}: is it a finished run?")
     try:
         results = json.loads(results_path.read_text())
-        config = OmegaConf.create(results["config"])
+        config = OmegaConf.create(upgrade_targets(results["config"]))
     except (json.JSONDecodeError, KeyError) as error:
         raise TrainedRunError(f"unreadable {results_path}: {error}") from error
     if not checkpoint.is_file():
