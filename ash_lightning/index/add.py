@@ -1,9 +1,9 @@
 """Append new cases to an index, keeping codes, cases and header consistent.
 
 The new images are encoded by the index's own network (checked by
-:func:`~ash_lightning.index.run_check.load_index_run`), appended after the existing cases
-(so earlier cases keep their positions and win ties, as in Fang et al., BIBM 2020, §III's
-Hamming ranking with the project's tie rule), and stored as the next generation under an
+:func:`~ash_lightning.index.encode.load_index_run`), appended after the existing cases (so
+earlier cases keep their positions and win ties in the Hamming ranking of Fang et al., BIBM
+2020, §III, under the project's tie rule), and stored as the next generation under an
 exclusive lock: an interrupted ``add`` leaves the previous generation in force.
 """
 
@@ -12,14 +12,9 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from ash_lightning.index.build import now_utc
-from ash_lightning.index.case_index import CaseIndex
-from ash_lightning.index.cases import SPLIT_ADDED, Case
-from ash_lightning.index.errors import CaseIndexError
-from ash_lightning.index.file_encoding import encode_files
-from ash_lightning.index.index_codes import index_codes
-from ash_lightning.index.index_store import index_lock, load_case_index, save_generation
-from ash_lightning.index.run_check import load_index_run
+from ash_lightning.index.encode import encode_files, load_index_run
+from ash_lightning.index.records import SPLIT_ADDED, Case, CaseIndexError, now_utc
+from ash_lightning.index.store import CaseIndex, index_lock, load_case_index, save_generation
 
 _FIRST_FEW = 3
 
@@ -33,8 +28,6 @@ def add_images(
     progress: bool = True,
 ) -> CaseIndex:
     """Encode ``images`` and append them to the index in ``directory``.
-
-    Reference: Fang et al., BIBM 2020, §III (the database codes of the retrieval stage).
 
     Args:
         directory: The index folder.
@@ -74,7 +67,7 @@ def add_images(
         encoded = encode_files(
             run.net, Path("/"), paths, index.header.preprocessing, batch_size, "error", progress
         )
-        index.faiss_index.add(index_codes(encoded.outputs))
+        index.faiss_index.add(encoded.codes)
         cases = index.cases + tuple(Case(path, labels, SPLIT_ADDED) for path in paths)
         header = replace(index.header, generation=index.header.generation + 1, updated=now_utc())
         return save_generation(replace(index, header=header, cases=cases))

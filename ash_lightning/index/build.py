@@ -1,9 +1,25 @@
 """Build a case index: encode every image of a collection with a trained run, store the codes.
 
 The retrieval stage of Fang et al., BIBM 2020 (§III) encodes the database once with the
-trained hashing network and ranks it by Hamming distance for every query. ``build_index``
-encodes all readable images of a :class:`~ash_lightning.index.case_source.CaseSource` with the
-run's own preprocessing, stores their codes and cases in a temporary sibling folder
+trained hashing network and ranks it by Hamming distance for every query.
+
+**Where the cases come from.** ``--data`` is either a folder (a manifest root: ``labels.csv``
+with ``path,label[,split]`` or one sub-folder per class) or the name of a manifest data
+configuration in ``conf/data/`` (e.g. ``eye_diseases_4class``), composed with the project's
+configuration so that its ``root`` resolves as in training (relative roots against the
+working folder). Without ``--data``, the run's own data configuration is used when it is a
+manifest. The split parameters and ``on_bad_image`` come from that configuration (for a
+folder: from the run's data configuration when it is a manifest, else the manifest
+defaults). Synthetic data has no image files: the error names the ``synthetic_export``
+command that writes them. The image preparation never comes from here but from the run.
+
+**Splits.** Every case gets the split the run's manifest data module assigns it
+(:func:`~ash_lightning.data.manifest.row_splits` with the configuration's
+``query_fraction``, ``val_fraction`` and ``split_seed``): the run's own assignment when the
+indexed collection is the run's data and every image is readable (the split is drawn over
+the readable images, as in training).
+
+**Crash safety.** :func:`build_index` stores the codes and cases in a temporary sibling folder
 (``.<name>.building-*``) and renames it to the index folder only when everything is written:
 an interrupted or failed build leaves no folder that loads (the temporary folder is removed
 on any exception; only a killed process leaves one behind, which never loads as an index).
@@ -14,32 +30,168 @@ it is itself a case index.
 import os
 import shutil
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
-from omegaconf import OmegaConf
+from hydra.errors import HydraException
+from omegaconf import DictConfig, OmegaConf
 
 import ash_lightning
-from ash_lightning.data.manifest import Manifest
-from ash_lightning.index.case_index import CaseIndex
-from ash_lightning.index.case_source import CaseSource
-from ash_lightning.index.case_splits import assign_splits
-from ash_lightning.index.cases import Case
-from ash_lightning.index.errors import CaseIndexError
-from ash_lightning.index.file_encoding import BadImagePolicy, EncodedFiles, encode_files
-from ash_lightning.index.index_codes import index_codes
-from ash_lightning.index.index_header import IndexHeader
-from ash_lightning.index.index_kinds import IndexOptions, create_index, index_parameters
-from ash_lightning.index.index_store import HEADER_FILE, permissions, save_generation
+from ash_lightning.data.manifest import Manifest, read_manifest, row_splits
+from ash_lightning.index.encode import BadImagePolicy, EncodedFiles, encode_files
+from ash_lightning.index.kinds import IndexOptions, create_index, index_parameters
+from ash_lightning.index.records import Case, CaseIndexError, IndexHeader, now_utc
+from ash_lightning.index.store import HEADER_FILE, CaseIndex, permissions, save_generation
+from ash_lightning.run.command_line import one_line_message
+from ash_lightning.run.compose import compose_config
 from ash_lightning.run.trained_run import TrainedRun
+
+DEFAULT_LABELS_FILE = "labels.csv"
+
+
+def parse_data_argument(data: str) -> Path | DictConfig:
+    """The folder ``data`` names, or the data configuration of that name, composed.
+
+    Args:
+        data: A folder path, or a configuration name such as ``eye_diseases_4class``.
+
+    Returns:
+        The existing folder (``~`` expanded), or the composed ``data`` node.
+
+    Raises:
+        CaseIndexError: A path that is not a folder, or an unknown configuration.
+    """
+    folder = Path(data).expanduser()
+    if folder.is_dir():
+        return folder
+    if "/" in data or folder.exists():
+        raise CaseIndexError(f"--data {data}: no such folder")
+    try:
+        return compose_config([f"data={data}"]).data
+    except HydraException as error:
+        raise CaseIndexError(f"--data {data}: {one_line_message(error)}") from error
+
+
+@dataclass(frozen=True)
+class SplitRule:
+    """The stratified split parameters of a manifest data configuration.
+
+    Attributes:
+        query_fraction: Share of each class held out as test queries (the paper: 10 %).
+        val_fraction: Share of each class held out as validation queries.
+        split_seed: Seed of the stratified split.
+    """
+
+    query_fraction: float = 0.1
+    val_fraction: float = 0.05
+    split_seed: int = 0
+
+
+def assign_splits(labels: np.ndarray, column: Sequence[str] | None, rule: SplitRule) -> list[str]:
+    """The split name of every row.
+
+    Args:
+        labels: ``(n,)`` class indices or ``(n, C)`` multi-hot labels of the readable rows.
+        column: Their canonical split column, or None.
+        rule: The stratified split parameters.
+
+    Returns:
+        ``"database"``, ``"val"`` or ``"test"`` per row.
+
+    Raises:
+        ManifestError: Split fractions out of range, or an unknown split name.
+    """
+    indices = row_splits(labels, column, rule.query_fraction, rule.val_fraction, rule.split_seed)
+    names = [""] * len(labels)
+    for name, rows in indices.items():
+        for row in rows:
+            names[row] = name
+    return names
+
+
+@dataclass(frozen=True)
+class CaseSource:
+    """A labelled image collection to index, with the run's way of splitting it.
+
+    Attributes:
+        manifest: Its rows (paths relative to ``manifest.root``, labels, optional splits).
+        split_rule: How cases without a split column get their split.
+        on_bad_image: ``"error"`` or ``"skip"`` for unreadable images.
+        description: What the index records about the source (``source``, ``root``, ...).
+    """
+
+    manifest: Manifest
+    split_rule: SplitRule
+    on_bad_image: BadImagePolicy
+    description: dict[str, Any]
+
+
+def _synthetic_hint(data: DictConfig, image_size: int) -> str:
+    """The export command for a synthetic data configuration."""
+    return (
+        f"synthetic data has no image files: write them with `python -m "
+        f"ash_lightning.data.synthetic_export --kind {data.get('kind', 'asoct')} --size "
+        f"{data.get('size', 'tiny')} --image-size {image_size} --seed {data.get('seed', 0)} "
+        f"--out DIR` and pass --data DIR"
+    )
+
+
+def _from_config(data: DictConfig, image_size: int, source: dict[str, Any]) -> CaseSource:
+    """The collection under a manifest data configuration's ``root``."""
+    if OmegaConf.is_missing(data, "root"):
+        raise CaseIndexError("the data configuration has no root: pass the folder as --data")
+    if "root" not in data:
+        raise CaseIndexError(_synthetic_hint(data, image_size))
+    root = Path(str(data.root)).expanduser()
+    return _read(root, data, {**source, "root": str(root.resolve())})
+
+
+def _read(root: Path, data: DictConfig, description: dict[str, Any]) -> CaseSource:
+    """Read the manifest under ``root`` with the options of a manifest ``data`` (or defaults)."""
+    options = data if "root" in data else OmegaConf.create({})
+    labels_file = str(options.get("labels_file", DEFAULT_LABELS_FILE))
+    manifest = read_manifest(root.resolve(), labels_file)
+    rule = SplitRule(
+        query_fraction=float(options.get("query_fraction", SplitRule.query_fraction)),
+        val_fraction=float(options.get("val_fraction", SplitRule.val_fraction)),
+        split_seed=int(options.get("split_seed", SplitRule.split_seed)),
+    )
+    description = {**description, "labels_file": labels_file, "split_rule": vars(rule)}
+    on_bad_image = options.get("on_bad_image", "error")
+    if on_bad_image not in ("error", "skip"):
+        raise CaseIndexError(f"data.on_bad_image must be 'error' or 'skip', got {on_bad_image!r}")
+    return CaseSource(manifest, rule, on_bad_image, description)
+
+
+def resolve_case_source(data: str | None, run_config: DictConfig) -> CaseSource:
+    """The cases named by ``--data`` (see the module docstring).
+
+    Args:
+        data: A folder, a data configuration name, or None for the run's own data.
+        run_config: The run's configuration.
+
+    Returns:
+        The collection, its split rule and its description for the index.
+
+    Raises:
+        CaseIndexError: No such folder or configuration, or a configuration without files.
+        ManifestError: The collection's manifest is unusable.
+    """
+    image_size = int(run_config.data.image_size)
+    if data is None:
+        return _from_config(run_config.data, image_size, {"source": "run"})
+    parsed = parse_data_argument(data)
+    if isinstance(parsed, Path):
+        return _read(parsed, run_config.data, {"source": "folder", "root": str(parsed.resolve())})
+    return _from_config(parsed, image_size, {"source": "config", "config": data})
 
 
 @dataclass(frozen=True)
 class BuildSettings:
-    """How to build an index (Fang et al., BIBM 2020, §III: the database codes).
+    """How to build an index.
 
     Attributes:
         index_type: ``flat``, ``multihash`` or ``ivf``.
@@ -56,14 +208,6 @@ class BuildSettings:
     batch_size: int = 64
     on_bad_image: BadImagePolicy | None = None
     progress: bool = True
-
-
-def now_utc() -> str:
-    """The current time, ISO 8601 in UTC to the second (index ``created``/``updated``).
-
-    Reference: Fang et al., BIBM 2020, §III (bookkeeping of the stored database).
-    """
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def _label_names(manifest: Manifest, row: int) -> tuple[str, ...]:
@@ -101,7 +245,7 @@ def _header(
         checkpoint=str(run.checkpoint.resolve()),
         checkpoint_sha256=run.checkpoint_sha256,
         method=str(run.results.get("method", "")),
-        model=OmegaConf.to_container(run.config.model, resolve=True),
+        model=cast(dict[str, Any], OmegaConf.to_container(run.config.model, resolve=True)),
         preprocessing=dict(run.preprocessing),
         class_names=run.class_names,
         data=data,
@@ -142,8 +286,6 @@ def build_index(
 ) -> tuple[CaseIndex, tuple[str, ...]]:
     """Encode ``source`` with ``run`` and store the index in ``out_dir``.
 
-    Reference: Fang et al., BIBM 2020, §III (database codes of the retrieval stage).
-
     Args:
         run: The trained run; its preprocessing prepares the images.
         source: The collection and its split rule.
@@ -172,8 +314,7 @@ def build_index(
         settings.progress,
     )
     cases = _cases(source, encoded)
-    codes = index_codes(encoded.outputs)
-    params = index_parameters(settings.index_type, run.bits, len(codes), settings.options)
+    params = index_parameters(settings.index_type, run.bits, len(cases), settings.options)
     header = _header(
         run, settings.index_type, params, {**source.description, "skipped": list(encoded.bad)}
     )
@@ -181,7 +322,7 @@ def build_index(
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.building-", dir=out_dir.parent))
     try:
         staging.chmod(permissions(0o777))
-        faiss_index = create_index(settings.index_type, params, codes)
+        faiss_index = create_index(settings.index_type, params, encoded.codes)
         index = save_generation(CaseIndex(staging, header, faiss_index, cases))
         _publish(staging, out_dir, settings.overwrite)
     except BaseException:

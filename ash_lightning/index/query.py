@@ -1,48 +1,30 @@
-"""Query an index with one image: its top-k cases and, optionally, the figures that explain them.
+"""Query an index with one image: its top-k cases, their printed forms, and the figures.
 
-With an explanation folder, the query's attention map is read from the forward pass that
-encodes it, and two PNGs are written: ``retrieval_grid.png`` (the query and its top-k cases
-with labels and Hamming distances, as Fang et al., BIBM 2020, Fig. 4 C/D) always, and
-``attention_overlay.png`` (the attention map over the query) only when the network has an
-attention gate; otherwise the result says why there is no overlay (and a stale overlay in
-the folder is removed).
+The query is prepared and encoded by the index's network, its code is ranked against the
+database codes by Hamming distance (the retrieval stage of Fang et al., BIBM 2020, §III; the
+order is :mod:`ash_lightning.index.kinds`'s), and the answer is printed as an aligned table
+or as JSON for other programs. With an explanation folder, the query's attention map is read
+from the same forward pass that encodes it and the figures of
+:mod:`ash_lightning.index.explain` are written.
 """
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from torch import nn
 
-from ash_lightning.index.attention_overlay import write_attention_overlay
-from ash_lightning.index.case_index import CaseIndex, Hit
-from ash_lightning.index.figure_images import display_image
-from ash_lightning.index.query_encoding import EncodedQuery, encode_query
-from ash_lightning.index.retrieval_grid import write_retrieval_grid
+from ash_lightning.index.encode import encode_query
+from ash_lightning.index.explain import Explanation, explain_query
+from ash_lightning.index.store import CaseIndex, Hit
 
-GRID_FILE = "retrieval_grid.png"
-OVERLAY_FILE = "attention_overlay.png"
-DISPLAY_SIZE = 256
-NO_ATTENTION = "no attention overlay: the network has no attention gate (attention=none)"
-
-
-@dataclass(frozen=True)
-class Explanation:
-    """The figures written for a query (Fang et al., BIBM 2020, Fig. 4).
-
-    Attributes:
-        grid: The retrieval grid PNG.
-        attention_overlay: The attention overlay PNG, or None.
-        note: Why there is no overlay, or None.
-    """
-
-    grid: Path
-    attention_overlay: Path | None
-    note: str | None
+TABLE_COLUMNS = ("rank", "distance", "label", "split", "path")
+_RIGHT_ALIGNED = {"rank", "distance"}
 
 
 @dataclass(frozen=True)
 class QueryResult:
-    """The answer to one query (Fang et al., BIBM 2020, §III retrieval, §IV-C top-k lists).
+    """The answer to one query.
 
     Attributes:
         query: The query image file.
@@ -59,37 +41,14 @@ class QueryResult:
     explanation: Explanation | None
 
 
-def _explain(
-    index: CaseIndex,
-    encoded: EncodedQuery,
-    query: Path,
-    labels: tuple[str, ...],
-    hits: list[Hit],
-    out_dir: Path,
-) -> Explanation:
-    """Write the retrieval grid and, when there is a map, the attention overlay."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    preprocessing = index.header.preprocessing
-    shown = display_image(query, preprocessing, DISPLAY_SIZE)
-    shown = encoded.image if shown is None else shown
-    grid = out_dir / GRID_FILE
-    write_retrieval_grid(shown, labels, hits, preprocessing, grid)
-    overlay = out_dir / OVERLAY_FILE
-    if encoded.attention is None:
-        overlay.unlink(missing_ok=True)
-        return Explanation(grid, None, NO_ATTENTION)
-    write_attention_overlay(shown, encoded.attention, overlay)
-    return Explanation(grid, overlay, None)
-
-
 def query_index(
     index: CaseIndex, net: nn.Module, image: Path, k: int, explain_dir: Path | None = None
 ) -> QueryResult:
-    """Retrieve the top-k cases of ``image`` (Fang et al., BIBM 2020, §III, Fig. 4).
+    """Retrieve the top-k cases of ``image``.
 
     Args:
         index: The loaded index.
-        net: Its network (checked with :func:`~ash_lightning.index.run_check.load_index_run`).
+        net: Its network (checked with :func:`~ash_lightning.index.encode.load_index_run`).
         image: The query image file.
         k: Cases wanted, at least 1.
         explain_dir: Where to write the figures, or None for none.
@@ -101,12 +60,84 @@ def query_index(
         BadImageError: The query image is missing or unreadable.
     """
     query = image.expanduser().resolve()
-    encoded = encode_query(net, query, index.header.preprocessing, explain_dir is not None)
+    preprocessing = index.header.preprocessing
+    encoded = encode_query(net, query, preprocessing, explain_dir is not None)
     hits = index.search(encoded.code, k)
     labels = next((case.labels for case in index.cases if case.path == str(query)), ())
     explanation = (
         None
         if explain_dir is None
-        else _explain(index, encoded, query, labels, hits, explain_dir.expanduser())
+        else explain_query(encoded, query, labels, hits, preprocessing, explain_dir.expanduser())
     )
     return QueryResult(query, labels, k, hits, explanation)
+
+
+def result_table(result: QueryResult) -> str:
+    """The hits as a small aligned table, then the figures written, if any.
+
+    Args:
+        result: The answer to a query.
+
+    Returns:
+        The text to print.
+    """
+    rows = [TABLE_COLUMNS] + [
+        (str(h.rank), str(h.distance), h.case.label_text(), h.case.split, h.case.path)
+        for h in result.hits
+    ]
+    widths = [max(len(row[column]) for row in rows) for column in range(len(TABLE_COLUMNS))]
+    lines = [
+        "  ".join(
+            cell.rjust(width) if name in _RIGHT_ALIGNED else cell.ljust(width)
+            for name, cell, width in zip(TABLE_COLUMNS, row, widths, strict=True)
+        ).rstrip()
+        for row in rows
+    ]
+    explanation = result.explanation
+    if explanation is not None:
+        lines.append(f"retrieval grid: {explanation.grid}")
+        lines.append(
+            f"attention overlay: {explanation.attention_overlay}"
+            if explanation.attention_overlay is not None
+            else str(explanation.note)
+        )
+    return "\n".join(lines)
+
+
+def result_json(result: QueryResult) -> dict[str, Any]:
+    """The answer as a JSON-ready object.
+
+    Args:
+        result: The answer to a query.
+
+    Returns:
+        ``query``, ``query_labels``, ``k``, ``results`` (``rank``, ``distance``, ``labels``,
+        ``path``, ``split``, ``position`` per hit) and ``explain`` (``retrieval_grid``,
+        ``attention_overlay``, ``note``; null without ``--explain``).
+    """
+    explanation = result.explanation
+    return {
+        "query": str(result.query),
+        "query_labels": list(result.query_labels),
+        "k": result.k,
+        "results": [
+            {
+                "rank": hit.rank,
+                "distance": hit.distance,
+                "labels": list(hit.case.labels),
+                "path": hit.case.path,
+                "split": hit.case.split,
+                "position": hit.position,
+            }
+            for hit in result.hits
+        ],
+        "explain": None
+        if explanation is None
+        else {
+            "retrieval_grid": str(explanation.grid),
+            "attention_overlay": None
+            if explanation.attention_overlay is None
+            else str(explanation.attention_overlay),
+            "note": explanation.note,
+        },
+    }

@@ -16,7 +16,7 @@ from ash_lightning.data.synthetic import make_synthetic_splits
 from ash_lightning.data.synthetic_export import export_splits
 from ash_lightning.index.__main__ import main
 from ash_lightning.run.compose import compose_config
-from ash_lightning.run.train import train
+from ash_lightning.run.job import train
 
 from .helpers import IMAGE_SIZE
 

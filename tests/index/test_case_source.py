@@ -5,10 +5,13 @@ import pytest
 from omegaconf import OmegaConf
 
 from ash_lightning.data.manifest import split_indices
-from ash_lightning.index.case_source import resolve_case_source
-from ash_lightning.index.case_splits import SplitRule, assign_splits
-from ash_lightning.index.errors import CaseIndexError
-from ash_lightning.index.index_store import load_case_index
+from ash_lightning.index import (
+    CaseIndexError,
+    SplitRule,
+    assign_splits,
+    load_case_index,
+    resolve_case_source,
+)
 
 from .helpers import run_cli
 

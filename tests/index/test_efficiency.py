@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from ash_lightning.index.scale_benchmark import (
+from ash_lightning.index.scale import (
     clustered_outputs,
     compare_index_kinds,
     tie_aware_recall,

@@ -4,10 +4,9 @@ import torch
 from hydra.core.global_hydra import GlobalHydra
 from PIL import Image
 
-from ash_lightning.index.index_store import load_case_index
-from ash_lightning.index.query import NO_ATTENTION, query_index
+from ash_lightning.index import NO_ATTENTION, load_case_index, query_index
 from ash_lightning.run.compose import compose_config
-from ash_lightning.run.train import train
+from ash_lightning.run.job import train
 from ash_lightning.run.trained_run import load_trained_run
 
 from .conftest import TINY_ASH_U

@@ -1,11 +1,9 @@
 import pytest
 
 import ash_lightning.index.build as build_module
-import ash_lightning.index.file_encoding as file_encoding
+import ash_lightning.index.encode as encode_module
+from ash_lightning.index import CaseIndexError, IndexHeader, load_case_index
 from ash_lightning.index.__main__ import main
-from ash_lightning.index.errors import CaseIndexError
-from ash_lightning.index.index_header import IndexHeader
-from ash_lightning.index.index_store import load_case_index
 
 from .helpers import run_cli
 
@@ -30,7 +28,7 @@ def test_a_build_interrupted_while_encoding_leaves_nothing_that_loads(
     indexed, tmp_path, monkeypatch
 ):
     calls = []
-    real_encode = file_encoding.encode_images
+    real_encode = encode_module.encode_images
 
     def interrupted(*args, **kwargs):
         calls.append(1)
@@ -38,7 +36,7 @@ def test_a_build_interrupted_while_encoding_leaves_nothing_that_loads(
             raise KeyboardInterrupt
         return real_encode(*args, **kwargs)
 
-    monkeypatch.setattr(file_encoding, "encode_images", interrupted)
+    monkeypatch.setattr(encode_module, "encode_images", interrupted)
     out = tmp_path / "index"
     with pytest.raises(KeyboardInterrupt):
         main(_build_argv(indexed, out))

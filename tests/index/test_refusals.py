@@ -5,9 +5,12 @@ import sys
 
 import pytest
 
-from ash_lightning.index.errors import IndexMismatchError
-from ash_lightning.index.index_store import load_case_index
-from ash_lightning.index.run_check import differences, load_index_run
+from ash_lightning.index import (
+    IndexMismatchError,
+    differences,
+    load_case_index,
+    load_index_run,
+)
 from ash_lightning.run.trained_run import load_trained_run
 
 from .helpers import run_cli
@@ -45,7 +48,8 @@ def test_the_same_weights_moved_elsewhere_are_accepted(indexed, tmp_path, capsys
     code, out, err = run_cli(
         ["query", str(indexed.index), image, "-k=2", f"--checkpoint={moved}"], capsys
     )
-    assert code == 0, err and len(out.splitlines()) == 3
+    assert code == 0, err
+    assert len(out.splitlines()) == 3
 
 
 def test_a_recorded_checkpoint_that_changed_or_vanished_is_refused(indexed):

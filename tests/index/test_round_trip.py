@@ -3,11 +3,11 @@ import json
 import numpy as np
 from PIL import Image
 
+import ash_lightning.index.encode as encode_module
+import ash_lightning.retrieval.evaluation as evaluation
 from ash_lightning.data.manifest.preprocessing import preprocess
-from ash_lightning.index.binary_search import stored_codes
-from ash_lightning.index.encoding import encode_images
-from ash_lightning.index.index_codes import index_codes
-from ash_lightning.index.index_store import load_case_index
+from ash_lightning.index import encode_images, load_case_index, stored_codes
+from ash_lightning.retrieval.codes import binarize, pack_bits
 from ash_lightning.retrieval.hamming_ranking import HammingIndex
 from ash_lightning.run.trained_run import load_trained_run
 
@@ -53,10 +53,38 @@ def test_query_prints_an_aligned_table_in_the_evaluation_order(indexed, capsys):
     result = _query_json(indexed.index, image, 20, capsys)
     index = load_case_index(indexed.index)
     net = load_trained_run(indexed.run).net
-    query = index_codes(encode_images(net, preprocess(image, 32, 1, False)[None]))
+    query = pack_bits(binarize(encode_images(net, preprocess(image, 32, 1, False)[None])))
     distances, positions = HammingIndex(stored_codes(index.faiss_index)).search(query, 20)
     assert [hit["distance"] for hit in result["results"]] == distances[0].tolist()
     assert [hit["position"] for hit in result["results"]] == positions[0].tolist()
+
+
+def test_the_index_stores_the_bytes_the_evaluation_ranks(indexed, tmp_path, monkeypatch, capsys):
+    """For the same network outputs, the index and the evaluation pack identical bytes."""
+    built_outputs, evaluated_codes = [], []
+    real_encode = encode_module.encode_images
+
+    def recording_encode(*args, **kwargs):
+        built_outputs.append(real_encode(*args, **kwargs))
+        return built_outputs[-1]
+
+    class RecordingHammingIndex(HammingIndex):
+        def __init__(self, database_codes):
+            evaluated_codes.append(database_codes)
+            super().__init__(database_codes)
+
+    monkeypatch.setattr(encode_module, "encode_images", recording_encode)
+    monkeypatch.setattr(evaluation, "HammingIndex", RecordingHammingIndex)
+    out = tmp_path / "index"
+    argv = ["build", f"--checkpoint={indexed.run}", f"--data={indexed.data}", f"--out={out}"]
+    code, _, err = run_cli([*argv, "--no-progress"], capsys)
+    assert code == 0, err
+    outputs = np.concatenate(built_outputs)
+    labels = np.zeros(len(outputs), dtype=np.int64)
+    evaluation.evaluate_retrieval(outputs[:10], labels[:10], outputs, labels, topk=[5])
+    stored = stored_codes(load_case_index(out).faiss_index)
+    assert stored.shape == (300, 8) and len(evaluated_codes) == 1
+    np.testing.assert_array_equal(stored, evaluated_codes[0])
 
 
 def test_json_output_describes_each_hit(indexed, capsys):

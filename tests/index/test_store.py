@@ -3,10 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from ash_lightning.index import index_store
-from ash_lightning.index.add import add_images
-from ash_lightning.index.errors import CaseIndexError
-from ash_lightning.index.index_store import load_case_index
+from ash_lightning.index import CaseIndexError, add_images, load_case_index, store
 
 
 def test_an_altered_or_missing_file_is_refused(index_copy):
@@ -40,14 +37,14 @@ def test_a_header_that_disagrees_with_the_files_is_refused(index_copy):
 
 
 def test_a_generation_replaced_while_it_is_read_is_read_again(index_copy, monkeypatch, tmp_path):
-    old_header = index_store._read_header(index_copy)
+    old_header = store._read_header(index_copy)
     new_image = tmp_path / "new.png"
     new_image.write_bytes(Path(load_case_index(index_copy).cases[0].path).read_bytes())
     add_images(index_copy, [new_image], progress=False)
-    real_read_header = index_store._read_header
+    real_read_header = store._read_header
     answers = [old_header]
     monkeypatch.setattr(
-        index_store,
+        store,
         "_read_header",
         lambda directory: answers.pop() if answers else real_read_header(directory),
     )

@@ -23,15 +23,26 @@ def test_pack_bits_pads_to_64_bit_words(n_bits, n_bytes):
     packed = pack_bits(bits)
     assert packed.dtype == np.uint8
     assert packed.shape == (3, n_bytes)
-    unpacked = np.unpackbits(packed, axis=1)
+    unpacked = np.unpackbits(packed, axis=1, bitorder="little")
     assert not unpacked[:, n_bits:].any()
 
 
 @pytest.mark.parametrize("n_bits", [12, 48, 64, 65, 100])
-def test_pack_bits_round_trips_through_unpackbits(n_bits):
+def test_pack_bits_round_trips_through_little_endian_unpackbits(n_bits):
     bits = np.random.default_rng(n_bits).integers(0, 2, size=(50, n_bits)).astype(bool)
-    unpacked = np.unpackbits(pack_bits(bits), axis=1)
+    unpacked = np.unpackbits(pack_bits(bits), axis=1, bitorder="little")
     np.testing.assert_array_equal(unpacked[:, :n_bits].astype(bool), bits)
+
+
+def test_pack_bits_puts_code_bit_j_at_bit_j_mod_8_of_byte_j_div_8():
+    # The layout Faiss reads as a bit string (multi-hash keys are consecutive code bits);
+    # index folders store these bytes, so they must not change.
+    bits = np.zeros((2, 12), dtype=bool)
+    bits[0, [0, 9, 10]] = True
+    bits[1, [7, 8, 11]] = True
+    np.testing.assert_array_equal(
+        pack_bits(bits), [[0x01, 0x06, 0, 0, 0, 0, 0, 0], [0x80, 0x09, 0, 0, 0, 0, 0, 0]]
+    )
 
 
 @pytest.mark.parametrize("n_bits", [12, 64, 65])

@@ -112,7 +112,8 @@ class AdversarialFaissIndex:
         self.ntotal = real_index.ntotal
 
     def search(self, queries, k):
-        query_bits = np.unpackbits(queries, axis=1).astype(bool)[:, : self.database_bits.shape[1]]
+        bits = np.unpackbits(queries, axis=1, bitorder="little").astype(bool)
+        query_bits = bits[:, : self.database_bits.shape[1]]
         distance = (query_bits[:, None, :] != self.database_bits[None, :, :]).sum(axis=2)
         positions = np.broadcast_to(np.arange(distance.shape[1]), distance.shape)
         order = np.lexsort((-positions, distance), axis=1)[:, :k]

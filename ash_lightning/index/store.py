@@ -1,12 +1,12 @@
-"""The on-disk case index: generation files committed by an atomic rename of ``index.json``.
+"""The case index in memory and on disk: generation files committed by renaming ``index.json``.
 
 An index folder holds:
 
-* ``codes-<generation>.faiss``: the Faiss binary index (``faiss.write_index_binary``), codes
-  laid out as :mod:`ash_lightning.index.index_codes` describes;
+* ``codes-<generation>.faiss``: the Faiss binary index (``faiss.write_index_binary``) of the
+  packed codes (:mod:`ash_lightning.index.kinds`);
 * ``cases-<generation>.jsonl``: one JSON object per case (``path``, ``labels``, ``split``), line
   ``i`` describing the code at position ``i``;
-* ``index.json``: the :class:`~ash_lightning.index.index_header.IndexHeader`, which names the
+* ``index.json``: the :class:`~ash_lightning.index.records.IndexHeader`, which names the
   current generation's two files and their SHA-256.
 
 A change writes the next generation's files (each through a temporary name, flushed to disk),
@@ -16,8 +16,8 @@ checks the format, the files' checksums and that Faiss, the cases file and the h
 on the number of cases and the code length; anything else is refused with one line. Changes
 hold an exclusive ``flock`` on the folder, so two ``add`` runs never interleave.
 
-Retrieval stage of Fang et al., BIBM 2020, §III: the database codes are computed once and
-searched for every query.
+This is the database of the retrieval stage of Fang et al., BIBM 2020 (§III): its codes are
+computed once and searched for every query.
 """
 
 import fcntl
@@ -27,17 +27,20 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import faiss
 import numpy as np
 
-from ash_lightning.index.case_index import CaseIndex
-from ash_lightning.index.cases import parse_cases, write_cases
-from ash_lightning.index.errors import CaseIndexError
-from ash_lightning.index.index_header import IndexHeader
-from ash_lightning.index.index_kinds import set_search_parameters
+from ash_lightning.index.kinds import search_codes, set_search_parameters
+from ash_lightning.index.records import (
+    Case,
+    CaseIndexError,
+    IndexHeader,
+    parse_cases,
+    write_cases,
+)
 from ash_lightning.run.trained_run import file_sha256
 
 HEADER_FILE = "index.json"
@@ -45,10 +48,60 @@ _DATA_PATTERNS = ("codes-*.faiss", "cases-*.jsonl")
 _READ_ATTEMPTS = 3
 
 
+@dataclass(frozen=True)
+class Hit:
+    """One retrieved case.
+
+    Attributes:
+        rank: 1 for the closest case.
+        distance: Hamming distance between the query's code and the case's.
+        position: The case's position in the index (the tie-breaker).
+        case: The case.
+    """
+
+    rank: int
+    distance: int
+    position: int
+    case: Case
+
+
+@dataclass(frozen=True)
+class CaseIndex:
+    """The codes and cases of an index folder.
+
+    Attributes:
+        directory: The index folder.
+        header: Its ``index.json``.
+        faiss_index: The binary index; position ``i`` holds the code of ``cases[i]``.
+        cases: The cases, in database order.
+    """
+
+    directory: Path
+    header: IndexHeader
+    faiss_index: faiss.IndexBinary
+    cases: tuple[Case, ...]
+
+    def search(self, query_code: np.ndarray, k: int) -> list[Hit]:
+        """The top-k cases for one query code (order: see :mod:`ash_lightning.index.kinds`).
+
+        Args:
+            query_code: ``1 x B`` packed code (:func:`~ash_lightning.retrieval.codes.pack_bits`).
+            k: Results wanted, at least 1; clipped to the number of cases.
+
+        Returns:
+            The hits, best first.
+        """
+        ((distances, positions),) = search_codes(self.faiss_index, query_code, k)
+        return [
+            Hit(rank, int(distance), int(position), self.cases[position])
+            for rank, (distance, position) in enumerate(
+                zip(distances, positions, strict=True), start=1
+            )
+        ]
+
+
 def generation_files(generation: int) -> dict[str, str]:
     """The data file names of a generation.
-
-    Reference: Fang et al., BIBM 2020, §III (the stored database codes).
 
     Args:
         generation: The generation number.
@@ -65,8 +118,6 @@ def permissions(mode: int) -> int:
     Temporary files and folders are created private (``0o600``/``0o700``); an index is
     meant to be shared like any other output, so its files get the usual permissions.
 
-    Reference: Fang et al., BIBM 2020, §III (the stored database of the retrieval stage).
-
     Args:
         mode: ``0o666`` for a file, ``0o777`` for a folder.
 
@@ -78,7 +129,7 @@ def permissions(mode: int) -> int:
     return mode & ~umask
 
 
-def _write_durably(path: Path, write: Callable[[Path], None]) -> None:
+def _write_durably(path: Path, write: Callable[[Path], object]) -> None:
     """Write ``path`` through a temporary sibling, flushed to disk before the rename."""
     handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(handle)
@@ -95,8 +146,6 @@ def _write_durably(path: Path, write: Callable[[Path], None]) -> None:
 
 def save_generation(index: CaseIndex) -> CaseIndex:
     """Write ``index`` as generation ``index.header.generation`` and commit it.
-
-    Reference: Fang et al., BIBM 2020, §III.
 
     Args:
         index: The index to store; its header's ``files``, ``sha256`` and ``count`` are
@@ -171,8 +220,6 @@ def load_case_index(directory: Path) -> CaseIndex:
     A concurrent ``add`` may commit a new generation and remove the files of the one just
     read from ``index.json``; the header is then read again (a few times at most).
 
-    Reference: Fang et al., BIBM 2020, §III (the database codes searched at retrieval).
-
     Args:
         directory: The index folder.
 
@@ -201,8 +248,6 @@ def index_lock(directory: Path) -> Iterator[None]:
     """Hold an exclusive lock on an index folder (one change at a time).
 
     The lock is a ``flock`` on the folder itself, so no lock file is left behind.
-
-    Reference: Fang et al., BIBM 2020, §III.
 
     Args:
         directory: An index folder.

@@ -1,4 +1,9 @@
-"""The Faiss binary index kinds of the case index and the choice of their parameters.
+"""The Faiss binary index kinds of the case index, their parameters, and the top-k search.
+
+The retrieval stage of Fang et al., BIBM 2020 (§III) ranks the database codes by Hamming
+distance to the query's code. The codes are the sign bits packed by
+:func:`~ash_lightning.retrieval.codes.pack_bits` (least significant bit first, zero-padded to
+64-bit words), exactly as the evaluation packs them.
 
 ``flat`` (the default) is :class:`faiss.IndexBinaryFlat`: exact, exhaustive Hamming search.
 For large case bases two approximate kinds trade recall for speed:
@@ -18,7 +23,14 @@ For large case bases two approximate kinds trade recall for speed:
   fewer are refused (use ``flat``). Codes added later go to the lists of the build's
   centroids; rebuild when the case base has changed much.
 
-The parameters are recorded in the index's metadata and restored when it is loaded.
+The parameters are recorded in the index's header and restored when it is loaded.
+
+A flat index is searched by :class:`~ash_lightning.retrieval.hamming_ranking.HammingIndex`
+over the codes read back from it, so its results follow the evaluation's tie rule exactly:
+Hamming distance ascending, ties by database position (the order in which cases were
+indexed), including at the cut-off k. An approximate index returns its candidates sorted by
+the same rule; which cases tied at the k-th distance it found depends on the index, and a
+query may get fewer than k results when few candidates fall in the probed buckets or lists.
 """
 
 import math
@@ -27,7 +39,8 @@ from dataclasses import dataclass
 import faiss
 import numpy as np
 
-from ash_lightning.index.errors import CaseIndexError
+from ash_lightning.index.records import CaseIndexError
+from ash_lightning.retrieval.hamming_ranking import HammingIndex
 
 INDEX_TYPES = ("flat", "multihash", "ivf")
 TRAINING_POINTS_PER_LIST = 39
@@ -38,8 +51,6 @@ MAX_HASH_BITS = 16
 @dataclass(frozen=True)
 class IndexOptions:
     """Requested parameters of an approximate index; None leaves the default.
-
-    Reference: Fang et al., BIBM 2020, §III (Hamming ranking at retrieval).
 
     Attributes:
         nhash: Hash tables of ``multihash``.
@@ -59,8 +70,7 @@ def index_parameters(
 ) -> dict[str, int]:
     """The parameters of an index kind for ``count`` codes of ``bits`` bits.
 
-    Reference: Fang et al., BIBM 2020, §III (Hamming ranking at retrieval); the choices are
-    documented in this module's docstring.
+    The choices are documented in this module's docstring.
 
     Args:
         index_type: One of :data:`INDEX_TYPES`.
@@ -105,20 +115,32 @@ def index_parameters(
     raise CaseIndexError(f"unknown index type {index_type!r}; use one of {', '.join(INDEX_TYPES)}")
 
 
+def set_search_parameters(index: faiss.IndexBinary, params: dict[str, int]) -> None:
+    """Apply the recorded search-time parameters (``nflip``, ``nprobe``) to an index.
+
+    Args:
+        index: A flat, multi-hash or IVF binary index.
+        params: From :func:`index_parameters`.
+    """
+    if isinstance(index, faiss.IndexBinaryMultiHash) and "nflip" in params:
+        index.nflip = params["nflip"]
+    if isinstance(index, faiss.IndexBinaryIVF) and "nprobe" in params:
+        index.nprobe = params["nprobe"]
+
+
 def create_index(index_type: str, params: dict[str, int], codes: np.ndarray) -> faiss.IndexBinary:
     """An index of ``index_type`` holding ``codes`` (trained on them when it needs training).
-
-    Reference: Fang et al., BIBM 2020, §III (the database codes searched at retrieval).
 
     Args:
         index_type: One of :data:`INDEX_TYPES`.
         params: From :func:`index_parameters`.
-        codes: ``N x B`` packed uint8 codes (:func:`~ash_lightning.index.index_codes`).
+        codes: ``N x B`` packed uint8 codes (:func:`~ash_lightning.retrieval.codes.pack_bits`).
 
     Returns:
         The filled index, with its search parameters set.
     """
     dimension = 8 * codes.shape[1]
+    index: faiss.IndexBinary
     if index_type == "multihash":
         index = faiss.IndexBinaryMultiHash(dimension, params["nhash"], params["b"])
     elif index_type == "ivf":
@@ -132,16 +154,41 @@ def create_index(index_type: str, params: dict[str, int], codes: np.ndarray) -> 
     return index
 
 
-def set_search_parameters(index: faiss.IndexBinary, params: dict[str, int]) -> None:
-    """Apply the recorded search-time parameters (``nflip``, ``nprobe``) to a loaded index.
-
-    Reference: Fang et al., BIBM 2020, §III (retrieval stage).
+def stored_codes(index: faiss.IndexBinaryFlat) -> np.ndarray:
+    """The ``N x B`` packed codes held by a flat binary index, in database order.
 
     Args:
-        index: A flat, multi-hash or IVF binary index.
-        params: From :func:`index_parameters`.
+        index: A flat binary index.
+
+    Returns:
+        A copy of its codes, uint8.
     """
-    if "nflip" in params:
-        index.nflip = params["nflip"]
-    if "nprobe" in params:
-        index.nprobe = params["nprobe"]
+    # Faiss's type stubs lack ``xb``, the codes' storage: one copy of it is far faster than
+    # ``reconstruct_n``, which copies code by code.
+    storage = index.xb  # type: ignore[attr-defined]
+    return faiss.vector_to_array(storage).reshape(index.ntotal, index.code_size)
+
+
+def search_codes(
+    index: faiss.IndexBinary, queries: np.ndarray, k: int
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Rank the cases of ``index`` for each query code by Hamming distance.
+
+    Args:
+        index: A flat, multi-hash or IVF binary index with at least one code.
+        queries: ``Q x B`` packed uint8 codes, laid out as the index's.
+        k: Results per query, at least 1; clipped to the index size.
+
+    Returns:
+        Per query, int64 Hamming distances and int64 database positions, best first.
+    """
+    if isinstance(index, faiss.IndexBinaryFlat):
+        distances, positions = HammingIndex(stored_codes(index)).search(queries, k)
+        return [(d.astype(np.int64), p) for d, p in zip(distances, positions, strict=True)]
+    distances, positions = index.search(np.ascontiguousarray(queries), min(k, index.ntotal))
+    results = []
+    for row_distances, row_positions in zip(distances, positions, strict=True):
+        found = row_positions >= 0
+        order = np.lexsort((row_positions[found], row_distances[found]))
+        results.append((row_distances[found][order].astype(np.int64), row_positions[found][order]))
+    return results

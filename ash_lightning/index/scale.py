@@ -1,17 +1,16 @@
 """Exact against approximate binary search on a large synthetic case base: recall@k and time.
 
-For case bases far larger than the paper's 9,000 images, the case index offers approximate
-binary indexes (:mod:`ash_lightning.index.index_kinds`). This benchmark builds each kind on
-``n`` synthetic codes and reports, for the same queries, build time, search time and
-recall@k against exact (flat) search. The codes are clustered like learned hash codes:
-``clusters`` random centre codes, and each code is a centre with every bit flipped
-independently with probability ``flip``; queries are drawn the same way.
+For case bases far larger than the paper's 9,000 images (Fang et al., BIBM 2020, §IV-C:
+Faiss indexing and search, the scalability of hashing), the case index offers approximate
+binary indexes (:mod:`ash_lightning.index.kinds`). This benchmark builds each kind on ``n``
+synthetic codes and reports, for the same queries, build time, search time and recall@k
+against exact (flat) search. The codes are clustered like learned hash codes: ``clusters``
+random centre codes, and each code is a centre with every bit flipped independently with
+probability ``flip``; queries are drawn the same way.
 
 Recall is tie-aware: a returned case counts as a hit when its Hamming distance is at most the
 exact k-th distance (any case tied there is an equally correct answer), and recall@k is the
 mean over queries of hits / k.
-
-Reference: Fang et al., BIBM 2020, §IV-C (Faiss indexing and search; scalability of hashing).
 """
 
 import time
@@ -19,9 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ash_lightning.index.binary_search import search_codes
-from ash_lightning.index.index_codes import index_codes
-from ash_lightning.index.index_kinds import IndexOptions, create_index, index_parameters
+from ash_lightning.index.kinds import IndexOptions, create_index, index_parameters, search_codes
+from ash_lightning.retrieval.codes import binarize, pack_bits
 
 
 @dataclass(frozen=True)
@@ -124,8 +122,8 @@ def compare_index_kinds(
         One result per kind, in the order given.
     """
     rng = np.random.default_rng(seed)
-    database = index_codes(clustered_outputs(count, bits, clusters, flip, rng))
-    query_codes = index_codes(clustered_outputs(queries, bits, clusters, flip, rng))
+    database = pack_bits(binarize(clustered_outputs(count, bits, clusters, flip, rng)))
+    query_codes = pack_bits(binarize(clustered_outputs(queries, bits, clusters, flip, rng)))
     timed = {"flat": _timed_search("flat", {}, database, query_codes, k)}
     exact = timed["flat"][2]
     results = []
