@@ -22,18 +22,20 @@ install: $(VENV)/.installed  ## create .venv and install the package (CPU torch)
 run: install  ## train ASH-U on synthetic ASOCT data and print the retrieval table (ARGS=overrides)
 	$(PYTHON) -m ash_lightning $(ARGS)
 
-test: install  ## the fast test suite
+test: install  ## the fast test suite, then a regular install run from outside the checkout
 	$(PYTHON) -m pytest -q
+	$(PYTHON) -m pytest -q -m install
 
-test-full: install  ## every test, the slow ones (DDP, sweep, notebook) included
+test-full: install  ## every test, the slow (DDP, sweep, notebook) and install ones included
 	$(PYTHON) -m pytest -q -m "slow or not slow"
 
 sweep: install  ## the paper's Table I sweep: r x bits (ARGS=more overrides)
 	$(PYTHON) -m ash_lightning -m r=0.3,0.5,0.7 bits=12,24,36,48 $(ARGS)
 
-lint: install  ## ruff
+lint: install  ## ruff and mypy
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 clean:  ## remove run outputs and caches (keeps .venv)
-	rm -rf outputs multirun lightning_logs .pytest_cache .ruff_cache
+	rm -rf outputs multirun lightning_logs .pytest_cache .ruff_cache .mypy_cache
 	find . -name __pycache__ -type d -prune -not -path './$(VENV)/*' -exec rm -rf {} +
