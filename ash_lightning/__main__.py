@@ -14,7 +14,7 @@ from ash_lightning.run.config_check import ConfigError
 @hydra.main(config_path=CONFIG_PATH, config_name=CONFIG_NAME, version_base="1.3")
 def run(cfg: DictConfig) -> float:
     """Hydra task: one training run; returns test mAP@10 (for sweepers)."""
-    from ash_lightning.run.train import train
+    from ash_lightning.run.job import train
 
     try:
         results = train(cfg)

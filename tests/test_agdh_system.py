@@ -9,7 +9,7 @@ from hydra.utils import instantiate
 from ash_lightning.lightning.labelled_batch_module import LabelledBatchHashingModule
 from ash_lightning.run.checkpoint_loading import load_network
 from ash_lightning.run.config_check import ConfigError
-from ash_lightning.run.train import train
+from ash_lightning.run.job import train
 
 AGH = ("model=agdh", "loss=weighted_likelihood")
 LEARNS = ("optimizer=adam", "optimizer.lr=0.003", "data.batch_size=8", "trainer.max_epochs=4")

@@ -4,7 +4,7 @@ from hydra.utils import instantiate
 
 from ash_lightning.lightning.hashing_module import PairwiseHashingModule
 from ash_lightning.run.deep_fit import build_trainer
-from ash_lightning.run.train import train
+from ash_lightning.run.job import train
 
 
 @pytest.mark.slow

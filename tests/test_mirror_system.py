@@ -2,7 +2,7 @@
 
 import math
 
-from ash_lightning.run.train import train
+from ash_lightning.run.job import train
 
 # The default optimizer (SGD, lr 0.01); the mirror config has no hidden FC (the tiny config
 # adds one to every model).

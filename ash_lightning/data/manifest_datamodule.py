@@ -32,8 +32,6 @@ class ManifestDataModule(RetrievalDataModule):
     on it). Multi-label rows (``a|b``) give
     multi-hot labels, and relevance becomes "at least one shared label".
 
-    Reference: Fang et al., BIBM 2020, §IV-A (database = training images, 10 % queries).
-
     Args:
         root: Folder of the collection.
         labels_file: Manifest inside ``root``; class sub-folders are used when absent.

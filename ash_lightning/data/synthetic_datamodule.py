@@ -5,6 +5,7 @@ from typing import Any, Literal
 from ash_lightning.data.retrieval_datamodule import RetrievalDataModule
 from ash_lightning.data.retrieval_splits import RetrievalSplits
 from ash_lightning.data.synthetic import make_synthetic_splits, split_totals
+from ash_lightning.data.synthetic.sizes import SizeSpec
 
 SYNTHETIC_CHANNELS = {"asoct": 1, "fundus": 3, "fundus_multilabel": 3}
 
@@ -20,7 +21,8 @@ class SyntheticDataModule(RetrievalDataModule):
 
     Args:
         kind: ``"asoct"``, ``"fundus"`` or ``"fundus_multilabel"``.
-        size: ``"tiny"`` (tests), ``"small"`` (default CPU run) or ``"paper"``.
+        size: ``"tiny"`` (tests), ``"small"`` (default CPU run) or ``"paper"``, or explicit
+            ``(database, val, test)`` totals as a sequence or a mapping.
         image_size: Side of the generated square images.
         channels: Expected image channels (checked against the generator).
         **loader_options: See :class:`RetrievalDataModule`.
@@ -29,7 +31,7 @@ class SyntheticDataModule(RetrievalDataModule):
     def __init__(
         self,
         kind: Literal["asoct", "fundus", "fundus_multilabel"],
-        size: str = "small",
+        size: SizeSpec = "small",
         image_size: int = 64,
         channels: int | None = None,
         **loader_options: Any,

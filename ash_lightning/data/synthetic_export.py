@@ -1,9 +1,10 @@
 """``python -m ash_lightning.data.synthetic_export``: a synthetic data set as image files.
 
-The synthetic stand-ins for the private sets of Fang et al., BIBM 2020 (§IV-A) live in memory;
-whatever reads image files (the case index of the retrieval stage, §III; a manifest run) needs
-them on disk. The export writes ``OUT/images/<split>/<split>_<n>.png`` (grey or RGB, at the
-generated size) and, last, ``OUT/labels.csv`` with ``path,label,split``: a manifest that
+The synthetic stand-ins for the ASH paper's private data sets (see
+:mod:`ash_lightning.data.synthetic`) live in memory; whatever reads image files (the case index
+of the retrieval stage; a manifest run) needs them on disk. The export writes
+``OUT/images/<split>/<split>_<n>.png`` (grey or RGB, at the generated size) and, last,
+``OUT/labels.csv`` with ``path,label,split``: a manifest that
 :func:`~ash_lightning.data.manifest.read_manifest` reads with the generator's own splits.
 Multi-hot labels are written ``a|b``.
 """
@@ -29,9 +30,6 @@ IMAGES_FOLDER = "images"
 def label_text(label: np.ndarray, class_names: Sequence[str]) -> str:
     """A manifest label: the class name, or ``a|b`` for a multi-hot row.
 
-    Reference: Fang et al., BIBM 2020, §IV-A (one label per image); multi-hot rows follow the
-    manifest's ``a|b`` convention.
-
     Args:
         label: A class index (0-d) or a multi-hot row (1-d).
         class_names: Name of each class.
@@ -44,7 +42,7 @@ def label_text(label: np.ndarray, class_names: Sequence[str]) -> str:
     """
     if label.ndim == 0:
         return class_names[int(label)]
-    names = [class_names[index] for index in np.flatnonzero(label)]
+    names = [class_names[int(index)] for index in np.flatnonzero(label)]
     if not names:
         raise ValueError("a multi-hot label has no positive class; the manifest needs one")
     return "|".join(names)
@@ -60,7 +58,7 @@ def _image(pixels: np.ndarray) -> Image.Image:
 def export_splits(splits: RetrievalSplits, out: Path) -> Path:
     """Write every image of ``splits`` as a PNG under ``out`` and the manifest last.
 
-    Reference: Fang et al., BIBM 2020, §IV-A (database = training split, separate queries).
+    Each image keeps its split (``database``, ``val`` or ``test``) in the manifest.
 
     Args:
         splits: The database, validation and test splits.
@@ -97,8 +95,6 @@ def export_splits(splits: RetrievalSplits, out: Path) -> Path:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Generate a synthetic data set and export it (see the module docstring).
-
-    Reference: Fang et al., BIBM 2020, §IV-A.
 
     Args:
         argv: Command-line arguments; ``sys.argv[1:]`` when None.

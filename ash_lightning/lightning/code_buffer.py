@@ -6,6 +6,14 @@ import torch
 from torch import Tensor
 
 
+def _all_gather_rows(pl_module: pl.LightningModule, tensor: Tensor) -> Tensor:
+    """Every process's ``tensor``, stacked by the strategy and flattened to one batch."""
+    gathered = pl_module.all_gather(tensor)
+    if not isinstance(gathered, Tensor):
+        raise TypeError(f"all_gather of a tensor returned a {type(gathered).__name__}")
+    return gathered.flatten(0, 1)
+
+
 class CodeBuffer:
     """Relaxed codes, labels and dataset indices of one evaluation loader.
 
@@ -44,9 +52,9 @@ class CodeBuffer:
         labels = torch.cat(self.labels)
         indices = torch.cat(self.indices)
         if pl_module.trainer.world_size > 1:
-            outputs = pl_module.all_gather(outputs).flatten(0, 1)
-            labels = pl_module.all_gather(labels).flatten(0, 1)
-            indices = pl_module.all_gather(indices).flatten(0, 1)
+            outputs = _all_gather_rows(pl_module, outputs)
+            labels = _all_gather_rows(pl_module, labels)
+            indices = _all_gather_rows(pl_module, indices)
         indices_np = indices.cpu().numpy()
         seen = np.zeros(dataset_size, dtype=bool)
         seen[indices_np] = True

@@ -66,6 +66,8 @@ class RetrievalEvaluation(pl.Callback):
 
     def _evaluate(self, trainer: pl.Trainer, pl_module: pl.LightningModule, stage: str) -> None:
         loaders = trainer.val_dataloaders if stage == "val" else trainer.test_dataloaders
+        if loaders is None:
+            raise RuntimeError(f"the {stage} stage has no dataloaders to evaluate")
         sizes = [len(loader.dataset) for loader in loaders]
         queries, query_labels = self.buffers[QUERY_LOADER].gather(pl_module, sizes[QUERY_LOADER])
         database, database_labels = self.buffers[DATABASE_LOADER].gather(
@@ -74,7 +76,8 @@ class RetrievalEvaluation(pl.Callback):
         encode_s = time.perf_counter() - self.started_at
         result = None
         if trainer.is_global_zero:
-            datamodule = trainer.datamodule
+            # Lightning assigns Trainer.datamodule at runtime but does not declare it.
+            datamodule = trainer.datamodule  # type: ignore[attr-defined]
             result = evaluate_retrieval(
                 queries,
                 query_labels,
@@ -88,6 +91,8 @@ class RetrievalEvaluation(pl.Callback):
                 other_ranking=self.other_ranking,
             )
         result = trainer.strategy.broadcast(result, src=0)
+        if result is None:
+            raise RuntimeError("global rank 0 broadcast no retrieval result")
         logged = with_prefix({**result.metrics, "encode_s": encode_s, **result.timings}, stage)
         pl_module.log_dict(logged, sync_dist=False, rank_zero_only=False)
         self.buffers = {}

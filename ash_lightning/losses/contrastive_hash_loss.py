@@ -32,8 +32,7 @@ class ContrastiveHashLoss(HashingLoss):
     ``alpha`` is 0 in the paper ("we do not impose an additional regularizer"); the
     released code uses 0.01.
 
-    Reference: Fang et al., "Attention-based Saliency Hashing for Ophthalmic Image
-    Retrieval", BIBM 2020, §III-B, Eq. (2); Hadsell et al., CVPR 2006 (contrastive loss).
+    Reference: Fang et al., BIBM 2020, §III-B, Eq. (2).
 
     Args:
         bits: Code length K.

@@ -7,9 +7,10 @@ from torch import Tensor
 def contrastive_terms(distance: Tensor, dissimilar: Tensor, margin: float) -> Tensor:
     """Per-pair ``1/2 (1 - y) D + 1/2 y max(margin - D, 0)``, ``y = 1`` for dissimilar pairs.
 
+    ASH's Eq. (2) and the DSH loss both have this form.
+
     Reference: Hadsell, Chopra, LeCun, "Dimensionality Reduction by Learning an Invariant
-    Mapping", CVPR 2006; the form of Eq. (2) in Fang et al., BIBM 2020, and of the DSH loss
-    (Liu et al., CVPR 2016).
+    Mapping", CVPR 2006.
 
     Args:
         distance: ``N`` pair distances ``D``.

@@ -9,8 +9,8 @@ class ASHReleasedAttention(nn.Module):
 
     ``X <- X * sigmoid(conv_kxk([Avg_c(X); Max_c(X)]))`` with a 2 -> 1 channel
     convolution without bias. This differs from the paper's Eq. (1), which multiplies the
-    two maps and has no convolution; it equals the spatial branch of CBAM (Woo et al.,
-    ECCV 2018) with a 3 x 3 kernel instead of 7 x 7.
+    two maps and has no convolution; it equals the spatial branch of CBAM with a 3 x 3
+    kernel instead of 7 x 7.
 
     Reference: Fang et al., BIBM 2020 (released notebooks); Woo et al., "CBAM:
     Convolutional Block Attention Module", ECCV 2018.

@@ -34,6 +34,8 @@ class AttentionGuidedHashingNetwork(HashingNetwork, ClassHeadNetwork):
         in_channels: Image channels.
     """
 
+    trunk: AttentionGuidedTrunk
+
     def __init__(
         self,
         backbone: nn.Module,

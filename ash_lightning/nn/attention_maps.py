@@ -78,6 +78,7 @@ def attention_maps(net: nn.Module, images: Tensor) -> tuple[Tensor, Tensor]:
     if gate is not None:
         return _gate_maps(net, gate, images)
     branches = [getattr(trunk, name, None) for name in MIRROR_BRANCHES]
-    if all(isinstance(branch, MirrorAttention) for branch in branches):
-        return _mirror_maps(net, branches, images)
+    mirror_branches = [branch for branch in branches if isinstance(branch, MirrorAttention)]
+    if len(mirror_branches) == len(branches):
+        return _mirror_maps(net, mirror_branches, images)
     raise ValueError("this network has no attention gate (trained with attention=none?)")

@@ -65,7 +65,8 @@ class MirrorAttention(nn.Module):
         self.value = nn.Conv2d(channels, inner, 1)
         self.output = nn.Conv2d(inner, channels, 1)
         nn.init.zeros_(self.output.weight)
-        nn.init.zeros_(self.output.bias)
+        if self.output.bias is not None:  # always: Conv2d has a bias by default
+            nn.init.zeros_(self.output.bias)
         self.softmax = nn.Softmax(dim=-1)
         self.scale = 1.0 / math.sqrt(inner)
 

@@ -9,7 +9,7 @@ def probe_output(module: nn.Module, image_size: int, in_channels: int, name: str
 
     Layer widths that follow a trunk or encoder (the FC of a hash head, the GeM of mirror
     attention) are derived from this probe, so that every network works at any input size
-    (Fang et al., BIBM 2020 feed 512 px; the defaults here use 64 px). The module runs in
+    (the ASH authors feed 512 px; the defaults here use 64 px). The module runs in
     eval mode without gradients, and its training mode is restored afterwards.
 
     Args:

@@ -18,8 +18,8 @@ def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m ash_lightning.report",
         description=(
-            "Write report.md, CSV tables and Fig. 3 PNGs (shapes of Fang et al., BIBM 2020) "
-            "from the results.json files of finished runs or sweeps."
+            "Write report.md, CSV tables and Fig. 3 PNGs (shapes of the ASH paper's Table I, "
+            "Table II and Fig. 3) from the results.json files of finished runs or sweeps."
         ),
     )
     parser.add_argument(

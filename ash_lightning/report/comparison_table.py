@@ -1,10 +1,9 @@
 """One table comparing every method of a group: mAP, NDCG, each class's mAP, the other ranking.
 
-It puts ASH (Fang et al., BIBM 2020), its baselines and the related attention-hashing
-systems side by side at one code length: overall mAP@k and NDCG@k (Järvelin &
-Kekäläinen, TOIS 2002), the mAP@k of each class's queries (to check ATH's small-class
-claim, Fang, Fu, Liu, MedIA 2021) and, where the runs recorded it, the mAP@k of the
-other ranking (real-valued cosine for hashing runs: the evaluation of descriptor
+It puts ASH, its baselines and the related attention-hashing systems side by side at one
+code length: overall mAP@k and NDCG@k, the mAP@k of each class's queries (to check ATH's
+small-class claim, Fang, Fu, Liu, MedIA 2021) and, where the runs recorded it, the mAP@k of
+the other ranking (real-valued cosine for hashing runs: the evaluation of descriptor
 learners such as mirror attention).
 """
 

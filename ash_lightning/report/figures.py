@@ -3,6 +3,7 @@
 import math
 from pathlib import Path
 
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -77,7 +78,7 @@ def plot_fig3(data: Fig3Data, path: Path) -> None:
         axis.set_ylabel(metric)
         axis.set_xticks(data.bits)
         axis.grid(alpha=0.3)
-    legend = {}
+    legend: dict[str, Artist] = {}
     for axis in axes:
         handles, labels = axis.get_legend_handles_labels()
         legend.update(zip(labels, handles, strict=True))

@@ -13,7 +13,7 @@ class ReportOnMultirunEnd(Callback):
     """Run :func:`build_report` on the sweep folder at the end of a multirun.
 
     Used by the ``experiment=paper_*`` configs so that a finished comparison sweep comes
-    with its Table I / Table II / Fig. 3 shapes (Fang et al., BIBM 2020) already written.
+    with its Table I / Table II / Fig. 3 shapes already written.
 
     Args:
         metric_k: The k of the Fig. 3 metrics.

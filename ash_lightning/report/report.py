@@ -20,7 +20,7 @@ from ash_lightning.report.table_model import table_csv
 
 REPORT_FILENAME = "report.md"
 PAPER_R = 0.5
-"""Fang et al., BIBM 2020 set r = 0.5 for Fig. 3 and Table II (§IV-B)."""
+"""The paper's weighting r for Fig. 3 and Table II (§IV-B)."""
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ def build_report(
 
     Per (dataset, convention, ranking) group it writes Table I (ASH's mAP@10 over r and
     K), Table II (mAP@5..20 per method at K = 12) and Fig. 3 (mHR, mAP, mRR at top-k per
-    method over K) of Fang et al., BIBM 2020, and a comparison of every method at one K
+    method over K) of the ASH paper, and a comparison of every method at one K
     (mAP, NDCG, per-class mAP, the other ranking), as Markdown in ``report.md``, as CSV, and
     Fig. 3 as ``fig3_<dataset>.png`` (``fig3_<dataset>_<convention>_<ranking>.png`` when
     a dataset has several groups). Skipped files are listed, one line each, on ``log``.

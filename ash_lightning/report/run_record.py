@@ -13,7 +13,7 @@ class RunRecord:
         path: The ``results.json`` it was read from.
         dataset: Dataset name, e.g. ``synthetic_asoct``.
         method: Method name, e.g. ``ash_u`` or ``dpsh_a``.
-        bits: Hash-code length K (Fang et al., BIBM 2020, §IV-B).
+        bits: Hash-code length K.
         r: Weighting parameter r of the pairwise loss (Eq. 2).
         seed: The run's seed.
         convention: Metric convention (``standard`` or ``authors``).

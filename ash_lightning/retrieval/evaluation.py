@@ -2,8 +2,8 @@
 
 Hashing retrieval as evaluated in ASH (Fang et al., BIBM 2020): the query set is
 ranked against the database and mHR@k, mAP@k and mRR@k are reported, with
-NDCG@k (Järvelin & Kekäläinen, TOIS 2002) for graded and multi-label relevance
-and the mAP@k of each class's queries (ATH, Fang et al., MedIA 2021).
+NDCG@k (:mod:`~ash_lightning.retrieval.ndcg`) for graded and multi-label relevance
+and the mAP@k of each class's queries (:mod:`~ash_lightning.retrieval.per_class`).
 ``binarize=True`` ranks sign-binarised codes by Hamming distance (the hashing
 setting); ``binarize=False`` ranks the real-valued outputs by cosine distance
 (the ranking in the authors' released code, and the real-valued retrieval of

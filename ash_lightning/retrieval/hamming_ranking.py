@@ -1,10 +1,10 @@
 """Exact Hamming ranking of packed binary codes with a deterministic tie rule.
 
-Hashing methods such as ASH (Fang et al., BIBM 2020) rank the database by the
-Hamming distance between binary codes. Hamming distances are small integers, so
-ties are everywhere, and how they are broken changes mHR/mAP/mRR. This module
-fixes the rule as part of the metric: distance ascending, ties broken by
-database position (lower index first), including at the cut-off position k.
+Hashing methods rank the database by the Hamming distance between binary codes.
+Hamming distances are small integers, so ties are everywhere, and how they are
+broken changes mHR/mAP/mRR. This module fixes the rule as part of the metric:
+distance ascending, ties broken by database position (lower index first),
+including at the cut-off position k.
 
 Faiss's ``IndexBinaryFlat`` currently returns exactly this order (its heap
 breaks ties by id and its counting search scans the database in order), but

@@ -88,7 +88,7 @@ def ndcg_at_k(
     grading: bool = False,
     max_grade_distance: int | None = None,
 ) -> float:
-    """Mean NDCG@k over queries (Järvelin & Kekäläinen, ACM TOIS 2002).
+    """Mean NDCG@k over queries.
 
     ``DCG@k = sum_{i=1..k} gain_i / log2(i + 1)`` over the given ranking, used
     as-is (ties in gain are not re-sorted); ``IDCG@k`` is the DCG@k of the

@@ -1,10 +1,9 @@
 """Relevance of ranked database items to their queries.
 
-The retrieval metrics reported by ASH (Fang et al., BIBM 2020) need a relevance
-judgement for every retrieved image. Single-label datasets give one class per
-image (same class means relevant); multi-label datasets give a {0, 1} label
-vector per image (at least one shared label means relevant), the usual
-convention in deep hashing.
+The retrieval metrics need a relevance judgement for every retrieved image.
+Single-label datasets give one class per image (same class means relevant);
+multi-label datasets give a {0, 1} label vector per image (at least one shared
+label means relevant), the usual convention in deep hashing.
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ from collections.abc import Sequence
 
 from hydra import compose, initialize_config_module
 from hydra.core.override_parser.overrides_parser import OverridesParser
+from hydra.core.override_parser.types import Override
 from hydra.errors import HydraException, InstantiationException
 from hydra.utils import instantiate
 from omegaconf.errors import OmegaConfBaseException
@@ -33,9 +34,16 @@ def one_line_message(error: Exception) -> str:
     return lines[0] if lines else type(error).__name__
 
 
+def _input_line(override: Override) -> str:
+    """The command-line text of a parsed override (Hydra's parser always records it)."""
+    if override.input_line is None:
+        raise ValueError(f"Hydra parsed an override without its input line: {override!r}")
+    return override.input_line
+
+
 def _override_sets(overrides: list[str]) -> list[list[str]]:
     parsed = OverridesParser.create().parse_overrides(overrides)
-    fixed = [override.input_line for override in parsed if not override.is_sweep_override()]
+    fixed = [_input_line(override) for override in parsed if not override.is_sweep_override()]
     sets = [fixed]
     for override in parsed:
         if override.is_sweep_override():

@@ -1,6 +1,7 @@
 """Validation of a composed configuration, with one-line messages naming the key."""
 
 import numbers
+from typing import TypeGuard
 
 from omegaconf import DictConfig, OmegaConf
 
@@ -15,11 +16,13 @@ def _value(cfg: DictConfig, key: str) -> object:
     return OmegaConf.select(cfg, key, throw_on_missing=False)
 
 
-def _is_int(value: object) -> bool:
+def _is_int(value: object) -> TypeGuard[int]:
+    """Whether a config value is an integer (OmegaConf holds Python ints, not NumPy ones)."""
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
-def _is_number(value: object) -> bool:
+def _is_number(value: object) -> TypeGuard[float]:
+    """Whether a config value is a real number; ``True`` and ``False`` are not numbers."""
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
@@ -58,7 +61,11 @@ def validate_config(cfg: DictConfig) -> None:
         raise ConfigError(f"seed={seed}: must be an integer >= 0")
     topk = _value(cfg, "topk")
     topk_list = OmegaConf.to_object(topk) if OmegaConf.is_list(topk) else None
-    if not topk_list or not all(_is_int(k) and k >= 1 for k in topk_list):
+    if (
+        not isinstance(topk_list, list)
+        or not topk_list
+        or not all(_is_int(k) and k >= 1 for k in topk_list)
+    ):
         raise ConfigError(f"topk={topk}: must be a non-empty list of integers >= 1")
     convention = _value(cfg, "metrics.convention")
     if convention not in CONVENTIONS:

@@ -52,8 +52,7 @@ def fit_deep(
 ) -> FitOutcome:
     """Train ``net`` on pairs, triplets or labelled batches (the loss decides), then test it.
 
-    Reference: Fang et al., BIBM 2020, §III-IV (siamese training on image pairs; retrieval
-    of the test queries against the training database).
+    The test ranks the test queries against the training split, the retrieval database.
 
     Args:
         cfg: The run configuration.

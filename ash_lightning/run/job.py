@@ -2,7 +2,7 @@
 
 import platform
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytorch_lightning as pl
 from hydra.utils import instantiate
@@ -46,7 +46,8 @@ def _resolved_without_hydra(cfg: DictConfig) -> dict[str, Any]:
     snapshot = cfg.copy()
     with open_dict(snapshot):
         snapshot.pop("hydra", None)
-    return OmegaConf.to_container(snapshot, resolve=True)
+    # to_container is typed for any node; a DictConfig always gives a dict with str keys.
+    return cast(dict[str, Any], OmegaConf.to_container(snapshot, resolve=True))
 
 
 def _classes_from_data(cfg: DictConfig, datamodule: RetrievalDataModule) -> dict[str, int]:

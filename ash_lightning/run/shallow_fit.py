@@ -15,9 +15,9 @@ def fit_shallow(
 ) -> FitOutcome:
     """Fit on the database split, encode queries and database, rank through Faiss.
 
-    No Lightning loop: LSH, ITQ and MHF fit in closed form or by their own iterations
-    (Fang et al., BIBM 2020, §IV-B compares them with the deep methods on the same
-    database/query protocol).
+    No Lightning loop: LSH, ITQ and MHF fit in closed form or by their own iterations.
+    The splits, the ranking and the metrics are those of the deep methods, so both kinds
+    are compared on the same database/query protocol.
 
     Args:
         cfg: The run configuration (``topk``, ``retrieval``, ``metrics.convention``).

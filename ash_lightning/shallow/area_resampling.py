@@ -1,7 +1,7 @@
 """Exact area-average resampling matrices for image downsampling.
 
-The shallow baselines of ASH (Fang et al., BIBM 2020, §IV-B) hash hand-crafted
-features; the default feature here is the image itself, averaged over a coarse grid.
+The shallow baselines hash hand-crafted features; the default feature here is the
+image itself, averaged over a coarse grid.
 Area resampling treats every pixel as a unit square and every output cell as an
 equal share of the image, so it is exact for sizes that do not divide each other.
 """
@@ -18,8 +18,6 @@ def area_weights(in_size: int, out_size: int) -> np.ndarray:
     its weight on input pixel ``p`` (covering ``[p, p + 1)``) is the overlap length
     divided by ``s``. Every row sums to one, so constant images stay constant, and every
     column sums to ``out_size / in_size``, so the mean intensity is preserved.
-
-    Reference: Fang et al., BIBM 2020, §IV-B (hand-crafted features of shallow baselines).
 
     Args:
         in_size: Number of input pixels along the axis, ``>= 1``.

@@ -1,9 +1,8 @@
 """Common interface of the shallow (non-deep) hashing baselines of ASH.
 
-Fang et al., "Attention-based Saliency Hashing for Ophthalmic Image Retrieval"
-(BIBM 2020, §IV-B, Fig. 3) compare ASH with LSH and MHF, which hash hand-crafted
-image features. Every baseline here outputs relaxed ``N x K`` values whose sign is
-the bit (``>= 0`` means 1), so the codes go through the same retrieval evaluation
+The shallow baselines (LSH, data-independent; MHF and ITQ, learned) hash hand-crafted
+image features. Every baseline here outputs relaxed ``N x K`` values whose sign is the
+bit (``>= 0`` means 1), so the codes go through the same retrieval evaluation
 (:func:`ash_lightning.retrieval.evaluate_retrieval`) as the deep methods.
 """
 
@@ -22,9 +21,6 @@ class ShallowHasher(ABC):
     Subclasses implement :meth:`_fit` and :meth:`_encode`; this class checks the
     inputs, remembers the feature dimension and refuses to encode before fitting.
 
-    Reference: Fang et al., BIBM 2020, §II and §IV-B (data-independent and shallow
-    learning-based hashing baselines).
-
     Attributes:
         bits: Code length K.
     """
@@ -35,13 +31,11 @@ class ShallowHasher(ABC):
 
     @property
     def is_fitted(self) -> bool:
-        """Whether :meth:`fit` has been called (Fang et al., BIBM 2020, §IV-B)."""
+        """Whether :meth:`fit` has been called."""
         return self._dim is not None
 
     def fit(self, features: np.ndarray, labels: np.ndarray) -> ShallowHasher:
         """Learn the hash function from training features (the retrieval database).
-
-        Reference: Fang et al., BIBM 2020, §IV-B (methods are trained on the database split).
 
         Args:
             features: ``(N, D)`` training features.
@@ -62,9 +56,7 @@ class ShallowHasher(ABC):
         return self
 
     def encode(self, features: np.ndarray) -> np.ndarray:
-        """Relaxed codes of ``features``; the sign of each value is its bit.
-
-        Reference: Fang et al., BIBM 2020, §III-B (sign binarisation of relaxed codes).
+        """Relaxed codes of ``features``; the sign of each value is its bit (§III-B).
 
         Args:
             features: ``(N, D)`` features with the dimension seen in :meth:`fit`.
@@ -87,14 +79,8 @@ class ShallowHasher(ABC):
 
     @abstractmethod
     def _fit(self, features: np.ndarray, labels: np.ndarray) -> None:
-        """Learn the method's parameters from checked float64 features and labels.
-
-        Reference: Fang et al., BIBM 2020, §IV-B.
-        """
+        """Learn the method's parameters from checked float64 features and labels."""
 
     @abstractmethod
     def _encode(self, features: np.ndarray) -> np.ndarray:
-        """Relaxed ``(N, bits)`` codes of checked float64 features.
-
-        Reference: Fang et al., BIBM 2020, §III-B.
-        """
+        """Relaxed ``(N, bits)`` codes of checked float64 features."""

@@ -17,8 +17,6 @@ _CHUNK = 512
 class RawPixelFeatures:
     """Area-average images to ``size x size`` and flatten them, scaled to [0, 1].
 
-    Reference: Fang et al., BIBM 2020, §IV-B (shallow methods use hand-crafted features).
-
     Args:
         size: Side of the output grid, ``>= 1``.
         chunk_size: Images processed at once, bounding the float32 working memory.
@@ -38,8 +36,6 @@ class RawPixelFeatures:
         Each channel is resampled exactly by area averaging (see
         :func:`ash_lightning.shallow.area_resampling.area_weights`), so ``H`` and ``W``
         need not be multiples of ``size``.
-
-        Reference: Fang et al., BIBM 2020, §IV-B.
 
         Args:
             images: uint8 array of shape ``(n, C, H, W)``.

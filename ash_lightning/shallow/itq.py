@@ -17,17 +17,14 @@ from ash_lightning.shallow.base import ShallowHasher
 
 
 def _sign(values: np.ndarray) -> np.ndarray:
-    """Sign with ``sign(0) := +1``, the binarisation rule of the ASH evaluation.
-
-    Reference: Gong et al., TPAMI 2013, §3.2; Fang et al., BIBM 2020, §III-B.
-    """
+    """Sign with ``sign(0) := +1``, the binarisation rule of the retrieval evaluation."""
     return np.where(values >= 0, 1.0, -1.0)
 
 
 class ITQ(ShallowHasher):
     """PCA followed by an iteratively learned rotation that minimises quantisation loss.
 
-    Reference: Gong et al., TPAMI 2013, §3 (PCA-ITQ); Fang et al., BIBM 2020, ref. [19].
+    This is PCA-ITQ, §3 of the ITQ paper.
 
     Args:
         bits: Code length K, at most the feature dimension.
@@ -50,9 +47,7 @@ class ITQ(ShallowHasher):
         self.loss_history_: list[float] = []
 
     def _fit(self, features: np.ndarray, labels: np.ndarray) -> None:
-        """Fit PCA and the ITQ rotation on the training features.
-
-        Reference: Gong et al., TPAMI 2013, §3.1 (PCA) and §3.2 (rotation by Procrustes).
+        """Fit PCA (§3.1) and the ITQ rotation by orthogonal Procrustes (§3.2).
 
         Args:
             features: ``(N, D)`` training features.
@@ -81,8 +76,6 @@ class ITQ(ShallowHasher):
 
     def _encode(self, features: np.ndarray) -> np.ndarray:
         """Relaxed codes ``(x - mean) P R``.
-
-        Reference: Gong et al., TPAMI 2013, §3.2.
 
         Args:
             features: ``(N, D)`` features.

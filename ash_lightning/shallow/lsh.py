@@ -29,8 +29,6 @@ class LSH(ShallowHasher):
     label-free; it makes the hyperplanes pass through the data rather than the origin,
     which balances the bits for non-negative features such as pixels.
 
-    Reference: Fang et al., BIBM 2020, §IV-B, ref. [16]; Charikar, STOC 2002.
-
     Args:
         bits: Code length K.
         seed: Seed of the random hyperplanes.
@@ -47,8 +45,6 @@ class LSH(ShallowHasher):
     def _fit(self, features: np.ndarray, labels: np.ndarray) -> None:
         """Draw the hyperplanes and, if centring, store the training mean.
 
-        Reference: Charikar, STOC 2002 (random-hyperplane hash family).
-
         Args:
             features: ``(N, D)`` training features.
             labels: Ignored (data-independent method).
@@ -59,8 +55,6 @@ class LSH(ShallowHasher):
 
     def _encode(self, features: np.ndarray) -> np.ndarray:
         """Project onto the hyperplane normals: ``(x - m) @ W``.
-
-        Reference: Charikar, STOC 2002; Fang et al., BIBM 2020, ref. [16].
 
         Args:
             features: ``(N, D)`` features.

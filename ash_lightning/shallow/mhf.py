@@ -52,9 +52,6 @@ class MetricHashingForest(ShallowHasher):
     ``2i + 1`` and ``2i + 2``). The relaxed value of a bit is the normalised signed
     distance ``(x . w - t) / s`` to the hyperplane of the node the sample visits.
 
-    Reference: Conjeti et al., "Metric hashing forests", Medical Image Analysis 34, 2016;
-    Fang et al., BIBM 2020, §IV-B, ref. [20].
-
     Args:
         bits: Code length K.
         depth: Bits per tree (tree depth d); ``ceil(bits / depth)`` trees are grown.
@@ -88,23 +85,19 @@ class MetricHashingForest(ShallowHasher):
 
     @property
     def n_trees(self) -> int:
-        """Number of trees, ``ceil(bits / depth)`` (Conjeti et al., MedIA 2016)."""
+        """Number of trees, ``ceil(bits / depth)``."""
         return -(-self.bits // self.depth)
 
     def _tree_depths(self) -> list[int]:
-        """Depth of each tree: ``depth``, except the last, which holds the remaining bits.
-
-        Reference: Conjeti et al., Medical Image Analysis 34, 2016 (one code per tree).
-        """
+        """Depth of each tree: ``depth``, except the last, which holds the remaining bits."""
         return [min(self.depth, self.bits - tree * self.depth) for tree in range(self.n_trees)]
 
     def _grow_tree(
         self, features: np.ndarray, labels: np.ndarray, depth: int, rng: np.random.Generator
     ) -> list[NodeSplit]:
-        """Grow one tree top-down; nodes below ``depth`` and empty nodes are constant.
+        """Grow one tree greedily top-down on a random subsample of the training set.
 
-        Reference: Conjeti et al., Medical Image Analysis 34, 2016 (greedy growth of one
-        hashing tree on a subsample of the training set).
+        Nodes below ``depth`` and nodes that receive no samples are constant.
 
         Args:
             features: ``(N, D)`` training features.
@@ -133,10 +126,7 @@ class MetricHashingForest(ShallowHasher):
         return splits
 
     def _fit(self, features: np.ndarray, labels: np.ndarray) -> None:
-        """Grow the forest on the training features and labels.
-
-        Reference: Conjeti et al., Medical Image Analysis 34, 2016 (independently trained
-        supervised hashing trees).
+        """Grow the forest's independently seeded trees on the training features and labels.
 
         Args:
             features: ``(N, D)`` training features.
@@ -155,8 +145,8 @@ class MetricHashingForest(ShallowHasher):
     def _encode(self, features: np.ndarray) -> np.ndarray:
         """Route every sample down every tree and collect the relaxed path decisions.
 
-        Reference: Conjeti et al., Medical Image Analysis 34, 2016 (a sample's code is
-        given by the leaves it reaches in the trees).
+        The code of a sample is thus the concatenation of the paths to the leaves it
+        reaches.
 
         Args:
             features: ``(N, D)`` features.
@@ -164,9 +154,12 @@ class MetricHashingForest(ShallowHasher):
         Returns:
             ``(N, bits)`` relaxed path decisions, tree by tree, root first.
         """
-        n_trees, n_nodes, dim = self.directions_.shape
-        projections = (features @ self.directions_.reshape(-1, dim).T).reshape(-1, n_trees, n_nodes)
-        values = (projections - self.thresholds_) / self.scales_
+        directions, thresholds, scales = self.directions_, self.thresholds_, self.scales_
+        if directions is None or thresholds is None or scales is None:
+            raise RuntimeError("MetricHashingForest._encode called before _fit")
+        n_trees, n_nodes, dim = directions.shape
+        projections = (features @ directions.reshape(-1, dim).T).reshape(-1, n_trees, n_nodes)
+        values = (projections - thresholds) / scales
         node = np.zeros((features.shape[0], n_trees, 1), dtype=np.int64)
         paths = np.empty((features.shape[0], n_trees, self.depth))
         for level in range(self.depth):

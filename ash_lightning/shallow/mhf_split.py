@@ -1,7 +1,7 @@
 """Supervised oblique node splits for Metric Hashing Forests.
 
 One internal node of a Metric Hashing Forest tree (Conjeti et al., "Metric hashing
-forests", Medical Image Analysis 34, 2016; ref. [20] of Fang et al., BIBM 2020) splits
+forests", Medical Image Analysis 34, 2016) splits
 its training samples by an oblique hyperplane ``w . x >= t`` chosen to preserve the
 label-induced similarity: similar pairs (sharing a label) should stay on one side,
 dissimilar pairs should be separated.
@@ -25,10 +25,7 @@ import numpy as np
 
 @dataclass(frozen=True)
 class SplitSettings:
-    """Hyper-parameters of the node split search.
-
-    Reference: Conjeti et al., Medical Image Analysis 34, 2016 (oblique, similarity-
-    preserving splits); the values are this package's choices.
+    """Hyper-parameters of the node split search; the defaults are this package's choices.
 
     Attributes:
         n_candidates: Candidate directions drawn per node.
@@ -58,8 +55,6 @@ class NodeSplit:
     A constant node (``direction = 0``, ``threshold = -1``, ``scale = 1``) outputs 1 for
     every input: the bit is constant and every sample goes to the right child.
 
-    Reference: Conjeti et al., Medical Image Analysis 34, 2016 (oblique node splits).
-
     Attributes:
         direction: ``(D,)`` unit normal of the hyperplane, or zeros for a constant node.
         threshold: Offset ``t`` of the hyperplane along ``direction``.
@@ -76,8 +71,8 @@ class NodeSplit:
 def constant_split(dim: int) -> NodeSplit:
     """The split of a node that is not split: its bit is 1 for every input.
 
-    Reference: Conjeti et al., Medical Image Analysis 34, 2016 (tree leaves); the constant
-    bit is this package's way of giving every tree a fixed number of path bits.
+    The constant bit is this package's way of giving every tree a fixed number of path
+    bits.
 
     Args:
         dim: Feature dimension D.
@@ -93,7 +88,7 @@ def sample_pairs(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Draw random pairs of distinct node samples and their similarity.
 
-    Reference: Fang et al., BIBM 2020, §III-B (similar = at least one shared label).
+    A pair is similar when its two samples share at least one label.
 
     Args:
         labels: ``(n, C)`` boolean label matrix of the node's samples, ``n >= 2``.
@@ -118,9 +113,6 @@ def label_pattern_statistics(
     group statistics are sums of these per-pattern statistics. They cost ``O(u n D)`` for
     ``u`` distinct patterns (the classes present, for single-label data) instead of
     ``O(m n D)`` for ``m`` candidate groupings.
-
-    Reference: Fisher, 1936 (class-conditional means and variances of a discriminant);
-    Conjeti et al., Medical Image Analysis 34, 2016 (label-driven node projections).
 
     Args:
         features: ``(n, D)`` node features.
@@ -150,8 +142,7 @@ def fisher_directions(
     group means divided by the shrunk pooled within-group variance of each feature
     (a regularised diagonal Fisher discriminant), masked to a random feature subset.
 
-    Reference: Conjeti et al., Medical Image Analysis 34, 2016 (projections that enhance
-    the separability of dissimilar samples before an oblique split); Fisher, 1936.
+    Reference: Fisher, 1936 (the linear discriminant).
 
     Args:
         features: ``(n, D)`` node features.
@@ -207,8 +198,7 @@ def pair_scores(
     without pairs of its kind counts as its neutral value (1 for similar pairs, 0 for
     dissimilar ones).
 
-    Reference: Conjeti et al., Medical Image Analysis 34, 2016 (splits that keep similar
-    samples together and separate dissimilar ones); Youden, Cancer 3, 1950 (the index).
+    This is Youden's index (Youden, Cancer 3, 1950) of the split as a classifier of pairs.
 
     Args:
         projections: ``(n, m)`` node samples projected on the candidate directions.
@@ -239,9 +229,6 @@ def best_split(
     The node is not split (constant bit) when it has fewer than ``min_samples_split``
     samples, its sampled pairs are all similar, no candidate direction exists, or no
     candidate scores above 0.
-
-    Reference: Conjeti et al., Medical Image Analysis 34, 2016 (greedy top-down growth of
-    hashing trees with similarity-preserving oblique splits).
 
     Args:
         features: ``(n, D)`` features of the samples reaching the node.

@@ -19,8 +19,6 @@ from ash_lightning.shallow.base import ShallowHasher
 class ShallowHashingModel:
     """Two-stage hashing: ``hasher(features(images))``.
 
-    Reference: Fang et al., BIBM 2020, §II (two-stage shallow hashing) and §IV-B.
-
     Args:
         hasher: The hash function learner, e.g. :class:`~ash_lightning.shallow.lsh.LSH`.
         features: Maps uint8 images ``(n, C, H, W)`` to ``(n, D)`` features, e.g.
@@ -33,13 +31,11 @@ class ShallowHashingModel:
 
     @property
     def bits(self) -> int:
-        """Code length K of the hasher (Fang et al., BIBM 2020, §IV-B)."""
+        """Code length K of the hasher."""
         return self.hasher.bits
 
     def fit(self, images: np.ndarray, labels: np.ndarray) -> ShallowHashingModel:
-        """Extract features of the training images and fit the hasher on them.
-
-        Reference: Fang et al., BIBM 2020, §IV-B (the training split is the database).
+        """Extract features of the training images (the database) and fit the hasher on them.
 
         Args:
             images: uint8 training images ``(n, C, H, W)``.
@@ -53,8 +49,6 @@ class ShallowHashingModel:
 
     def encode(self, images: np.ndarray) -> np.ndarray:
         """Relaxed codes of images; the sign of each value is its bit.
-
-        Reference: Fang et al., BIBM 2020, §III-B (sign binarisation) and §IV-B.
 
         Args:
             images: uint8 images ``(n, C, H, W)``.

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from torch import nn
 
 from ash_lightning.data.image_tensors import to_network_input
 from ash_lightning.run.trained_run import load_trained_run
@@ -14,10 +15,9 @@ DEFAULT_CHECKPOINT = "checkpoints/last.ckpt"
 class TrunkFeatures:
     """Flattened trunk features of a trained hashing network (frozen, eval mode).
 
-    Lets LSH, ITQ and MHF hash learned features instead of raw pixels, the two-stage
-    setting the ASH paper contrasts with end-to-end deep hashing (Fang et al., BIBM 2020,
-    §II). The network is rebuilt from the run's ``results.json`` configuration and loaded
-    from its checkpoint.
+    Lets LSH, ITQ and MHF hash learned features instead of raw pixels, the two-stage setting
+    the ASH paper (§II) contrasts with end-to-end deep hashing. The network is rebuilt from
+    the run's ``results.json`` configuration and loaded from its checkpoint.
 
     Args:
         run_dir: Folder of a finished deep run (holds ``results.json`` and checkpoints).
@@ -28,7 +28,10 @@ class TrunkFeatures:
     def __init__(
         self, run_dir: str | Path, checkpoint: str = DEFAULT_CHECKPOINT, batch_size: int = 256
     ) -> None:
-        self.trunk = load_trained_run(Path(run_dir) / checkpoint).net.trunk
+        trunk = load_trained_run(Path(run_dir) / checkpoint).net.trunk
+        if not isinstance(trunk, nn.Module):
+            raise TypeError(f"the network of {run_dir} has no trunk module")
+        self.trunk: nn.Module = trunk
         self.batch_size = batch_size
 
     def __call__(self, images: np.ndarray) -> np.ndarray:

@@ -1,8 +1,7 @@
 """Argument checks shared by the shallow hashing baselines.
 
-The shallow baselines of ASH (Fang et al., "Attention-based Saliency Hashing for
-Ophthalmic Image Retrieval", BIBM 2020, §IV-B) learn hash functions from feature
-matrices and class labels; these helpers give every hasher the same input contract.
+The shallow baselines learn hash functions from feature matrices and class labels;
+these helpers give every hasher the same input contract.
 """
 
 from __future__ import annotations
@@ -12,8 +11,6 @@ import numpy as np
 
 def check_bits(bits: int) -> int:
     """Return ``bits`` after checking that it is a positive integer code length.
-
-    Reference: Fang et al., BIBM 2020, §IV-B (codes of K = 12 to 48 bits).
 
     Args:
         bits: Requested code length K.
@@ -33,8 +30,6 @@ def check_bits(bits: int) -> int:
 
 def check_features(features: np.ndarray, name: str = "features") -> np.ndarray:
     """Return ``features`` as a finite float64 ``(N, D)`` matrix.
-
-    Reference: Fang et al., BIBM 2020, §IV-B (shallow methods hash hand-crafted features).
 
     Args:
         features: Feature matrix, one row per image.
@@ -57,8 +52,6 @@ def check_features(features: np.ndarray, name: str = "features") -> np.ndarray:
 
 def check_labels(labels: np.ndarray, n_samples: int) -> np.ndarray:
     """Return ``labels`` after checking they are ``(N,)`` classes or ``(N, C)`` multi-hot.
-
-    Reference: Fang et al., BIBM 2020, §III-B (pairs are similar when they share a label).
 
     Args:
         labels: ``(N,)`` integer classes or ``(N, C)`` {0, 1} label vectors.
@@ -86,7 +79,7 @@ def label_matrix(labels: np.ndarray) -> np.ndarray:
     """Convert checked labels to a boolean ``(N, C)`` label-membership matrix.
 
     Two images are similar when their rows share a ``True`` column, the relevance rule of
-    the ASH evaluation (Fang et al., BIBM 2020, §IV-B) for single- and multi-label data.
+    the retrieval evaluation for single- and multi-label data.
 
     Args:
         labels: ``(N,)`` integer classes or ``(N, C)`` {0, 1} label vectors.

@@ -9,7 +9,7 @@ from PIL import Image
 
 from ash_lightning.run.command_line import check_command_line
 from ash_lightning.run.config_check import ConfigError
-from ash_lightning.run.train import train
+from ash_lightning.run.job import train
 
 SHARED_SET = Path(__file__).resolve().parents[3] / "shared" / "data" / "eye_diseases_4class"
 

@@ -6,7 +6,7 @@ import pytest
 
 from ash_lightning.data.retrieval_datamodule import DATABASE_LOADER, QUERY_LOADER
 from ash_lightning.data.synthetic_datamodule import SyntheticDataModule
-from ash_lightning.run.train import train
+from ash_lightning.run.job import train
 
 
 def test_bad_arguments_fail_at_construction_before_any_generation():

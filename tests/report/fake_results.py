@@ -53,7 +53,7 @@ def results_payload(
     convention: str = "standard",
     test: dict[str, float] | None = None,
 ) -> dict[str, Any]:
-    """What ash_lightning.run.train writes, with known metric values."""
+    """What ash_lightning.run.job writes, with known metric values."""
 
     def entry(values: dict[str, float]) -> dict[str, Any]:
         return {"convention": convention, "ranking": "hamming", "metrics": values}

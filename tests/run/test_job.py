@@ -10,7 +10,7 @@ from ash_lightning.nn.ash_u_trunk import ASHUTrunk
 from ash_lightning.nn.hash_head import HashHead
 from ash_lightning.nn.hashing_network import HashingNetwork
 from ash_lightning.run.checkpoint_loading import load_network
-from ash_lightning.run.train import train
+from ash_lightning.run.job import train
 
 
 def test_tiny_run_writes_results_json(tiny_config, tmp_path):

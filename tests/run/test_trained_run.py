@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 import torch
 
-from ash_lightning.index.encoding import encode_images
+from ash_lightning.index import encode_images
 from ash_lightning.run.compose import compose_config
-from ash_lightning.run.train import train
+from ash_lightning.run.job import train
 from ash_lightning.run.trained_run import TrainedRunError, file_sha256, load_trained_run
 
 TINY_ATH = (

@@ -3,7 +3,7 @@ import pytest
 
 from ash_lightning.run.command_line import check_command_line
 from ash_lightning.run.config_check import ConfigError
-from ash_lightning.run.train import train
+from ash_lightning.run.job import train
 from ash_lightning.shallow import TrunkFeatures
 
 

@@ -1,6 +1,7 @@
 """Decoding and resizing of one image file into a square ``C x S x S`` uint8 array."""
 
 from pathlib import Path
+from typing import cast
 
 import cv2
 import numpy as np
@@ -54,7 +55,9 @@ def crop_black_border(image: np.ndarray, threshold: int = 10) -> np.ndarray:
     rows = np.flatnonzero(above.any(axis=(1, 2)))
     if rows.size == 0:
         return image
-    cols = np.flatnonzero(above.any(axis=0).any(axis=1))  # two steps: ~20x faster than (0, 2)
+    # numpy's stubs allow a scalar result for any(axis=0); on a 3-D array it is 2-D.
+    column_rows = cast(np.ndarray, above.any(axis=0))
+    cols = np.flatnonzero(column_rows.any(axis=1))  # two steps: ~20x faster than (0, 2)
     return image[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
 
 

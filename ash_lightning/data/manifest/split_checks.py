@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import cast
 
 import numpy as np
 
@@ -43,7 +44,8 @@ def _classes_present(labels: np.ndarray, num_classes: int) -> np.ndarray:
     """Boolean mask over classes that occur in ``labels``."""
     if labels.ndim == 1:
         return np.bincount(labels, minlength=num_classes) > 0
-    return labels.any(axis=0)
+    # numpy's stubs allow a scalar result for any(axis=0); on a 2-D array it is 1-D.
+    return cast(np.ndarray, labels.any(axis=0))
 
 
 def _orphan_label_counts(queries: np.ndarray, in_database: np.ndarray) -> Counter[int]:

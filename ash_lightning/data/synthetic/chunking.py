@@ -1,10 +1,10 @@
 """Deterministic, chunked and threaded rendering of a batch of synthetic images.
 
-The synthetic stand-ins for the data sets of Fang et al. (BIBM 2020) are rendered in chunks,
-all images of a chunk at once; the chunk size depends only on the image size. Chunk ``i``
-draws from its own generator, spawned as child ``i`` of ``SeedSequence(seed)``, so the output
-is byte-identical whatever the number of threads (NumPy releases the GIL in its array loops,
-so chunks render in parallel on the available cores).
+The synthetic data sets are rendered in chunks, all images of a chunk at once; the chunk size
+depends only on the image size. Chunk ``i`` draws from its own generator, spawned as child
+``i`` of ``SeedSequence(seed)``, so the output is byte-identical whatever the number of threads
+(NumPy releases the GIL in its array loops, so chunks render in parallel on the available
+cores).
 """
 
 from __future__ import annotations

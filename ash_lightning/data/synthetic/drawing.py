@@ -5,7 +5,7 @@ array, by broadcasting per-image parameters over the pixel grid. Isotropic shape
 evaluated separably (one pass over the images), and any number of small Gaussian "splats"
 (vessel segments, lesions, opacities) is drawn with one batched matrix product, so cost does
 not grow with a Python loop over images, pixels or primitives. The splats are the small
-salient regions that carry the label, in the spirit of Fang et al. (BIBM 2020).
+salient regions that carry the label.
 """
 
 from __future__ import annotations

@@ -151,8 +151,6 @@ def generate_fundus_multilabel(labels: np.ndarray, image_size: int, seed: int) -
     (and a single-disease row gives the image `generate_fundus` gives for that class).
     Deterministic: the same ``(labels, image_size, seed)`` gives byte-identical images.
 
-    Reference: multi-label retrieval of attention-guided hashing (Zhu et al., 2022).
-
     Args:
         labels: Multi-hot labels over `FUNDUS_CLASSES`, shape ``(n, 5)``; ``normal`` must be
             set exactly in the rows without any disease.

@@ -36,8 +36,6 @@ def draw_fundus_label_sets(rng: np.random.Generator, count: int) -> np.ndarray:
     reserved images (``normal`` by clearing their diseases, a disease by adding it); the
     blocks are disjoint, so a forced label stays and at most one round per label is needed.
 
-    Reference: multi-label retrieval of attention-guided hashing (Zhu et al., 2022).
-
     Args:
         rng: Random generator.
         count: Number of images (0, or at least ``MIN_PER_CLASS * 5``).

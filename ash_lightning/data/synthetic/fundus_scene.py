@@ -1,11 +1,10 @@
 """Random scene of each synthetic fundus image: anatomy, lesions and nuisances.
 
-Fang et al. (BIBM 2020) describe Fundus-iSee classes that "share similar overall
-performance" and differ in salient regions. The scene holds the label-independent anatomy
-(optic disc, macula, vessels), pose, illumination, noise and target colour statistics, and the
-small disease-specific lesions (`fundus_lesions`), all drawn for a chunk of images at once.
-Lesions follow per-image presence masks, so one image may carry one class (`generate_fundus`)
-or several diseases at once (`generate_fundus_multilabel`).
+Fundus classes share the overall appearance and differ in salient regions. The scene holds the
+label-independent anatomy (optic disc, macula, vessels), pose, illumination, noise and target
+colour statistics, and the small disease-specific lesions (`fundus_lesions`), all drawn for a
+chunk of images at once. Lesions follow per-image presence masks, so one image may carry one
+class (`generate_fundus`) or several diseases at once (`generate_fundus_multilabel`).
 """
 
 from __future__ import annotations

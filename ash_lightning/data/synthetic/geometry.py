@@ -1,10 +1,10 @@
 """Per-image pose nuisance: rotation, scale, position jitter and mirroring.
 
-Fang et al. (BIBM 2020) stress that ophthalmic images of different grades or classes
-"share similar overall performance" and differ only in salient regions; the synthetic
-generators therefore vary the pose of the whole anatomy independently of the label. Each
-image is drawn in its own *local* frame (anatomy at fixed nominal places) that a `Pose` maps
-onto the pixel frame, whose coordinates run over [-1, 1] on both axes (x right, y down).
+Ophthalmic images of different grades or classes share the overall appearance and differ only
+in salient regions; the synthetic generators therefore vary the pose of the whole anatomy
+independently of the label. Each image is drawn in its own *local* frame (anatomy at fixed
+nominal places) that a `Pose` maps onto the pixel frame, whose coordinates run over [-1, 1] on
+both axes (x right, y down).
 """
 
 from __future__ import annotations

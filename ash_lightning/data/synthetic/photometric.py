@@ -1,7 +1,7 @@
 """Photometric nuisance: pixel noise and per-image re-standardisation to uint8.
 
-Fang et al. (BIBM 2020) motivate attention by images whose classes "share similar overall
-performance". The synthetic generators enforce this by construction: after drawing an image,
+Attention hashing is motivated by images whose classes share the overall appearance. The
+synthetic generators enforce this by construction: after drawing an image,
 each channel is affinely re-standardised to a target mean and standard deviation drawn from a
 label-independent distribution, so global first- and second-order statistics carry no label.
 """

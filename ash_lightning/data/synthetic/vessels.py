@@ -1,11 +1,10 @@
 """Retinal vessel trees for the synthetic fundus images, traced as chains of Gaussian beads.
 
-The vessels are label-independent anatomy: in Fang et al. (BIBM 2020) fundus classes share
-the overall appearance (disc, vessels, macula) and differ by small lesions. Each vessel leaves
-the optic disc with a random heading, curvature and wiggle; its path is integrated with a
-cumulative sum over a fixed number of beads, for all images and vessels at once. Beads are
-spaced at most about three blurred widths apart, so their sum is a nearly smooth line of
-the requested depth.
+The vessels are label-independent anatomy: fundus classes share the overall appearance (disc,
+vessels, macula) and differ by small lesions. Each vessel leaves the optic disc with a random
+heading, curvature and wiggle; its path is integrated with a cumulative sum over a fixed number
+of beads, for all images and vessels at once. Beads are spaced at most about three blurred
+widths apart, so their sum is a nearly smooth line of the requested depth.
 """
 
 from __future__ import annotations
