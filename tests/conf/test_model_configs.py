@@ -89,6 +89,10 @@ def test_every_model_config_builds_with_k_bits(tiny_config, model):
 def test_deep_model_learns_separable_data_better_than_random_codes(tiny_config, model):
     torch.manual_seed(0)
     cfg = tiny_config(f"model={model}", "optimizer=adam", "optimizer.lr=0.0001")
+    if "fc_width" in cfg.model.trunk:  # DPSH's 4096-wide FC layers: narrower, same shape
+        cfg = tiny_config(
+            f"model={model}", "optimizer=adam", "optimizer.lr=0.0001", "model.trunk.fc_width=512"
+        )
     net = instantiate(cfg.model)
     loss_fn = instantiate(cfg.loss)
     optimizer = instantiate(cfg.optimizer)(net.parameters())
