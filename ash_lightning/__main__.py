@@ -13,8 +13,12 @@ from ash_lightning.run.config_check import ConfigError
 
 @hydra.main(config_path=CONFIG_PATH, config_name=CONFIG_NAME, version_base="1.3")
 def run(cfg: DictConfig) -> float:
-    """Hydra task: one training run; returns test mAP@10 (for sweepers)."""
-    from ash_lightning.run.job import train
+    """Hydra task: one training run; returns its validation objective (for sweepers).
+
+    The returned value is the monitored validation metric (``val/mAP@10`` by default) of
+    the selected checkpoint, never a test metric, so a sweeper tunes on validation only.
+    """
+    from ash_lightning.run.job import train, validation_objective
 
     try:
         results = train(cfg)
@@ -26,8 +30,14 @@ def run(cfg: DictConfig) -> float:
         f"{results['metrics']['test']['ranking']} ranking):\n"
     )
     print(results["table"])
+    selection = results.get("selection")
+    if selection:
+        print(
+            f"\nselected on validation: epoch {selection['epoch']} of "
+            f"{results['timings_s']['epochs']}, {selection['monitor']} = {selection['score']:.4f}"
+        )
     print(f"\nresults: {cfg.output_dir}/results.json")
-    return float(results["metrics"]["test"]["metrics"].get("mAP@10", float("nan")))
+    return validation_objective(cfg, results)
 
 
 def main() -> None:

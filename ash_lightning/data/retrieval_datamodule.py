@@ -42,6 +42,9 @@ class RetrievalDataModule(pl.LightningDataModule, ABC):
         sampling: ``"pairs"`` (ASH and the pairwise baselines), ``"triplets"`` (ATH) or
             ``"images"`` (labelled images for losses over in-batch pairs: mirror attention,
             attention-guided hashing): the loss's regime, given when the module is built.
+        database_order_seed: Seed of the database order the evaluation ranks in (its tie
+            rule breaks equal distances by this order); ``None`` uses ``seed``. The order
+            is a random permutation of the split, never the file order.
         grading: The integer labels are ordinal grades (ASOCT subcapsular grades), in
             class-index order: NDCG@k then gains by grade distance instead of by class.
     """
@@ -58,6 +61,7 @@ class RetrievalDataModule(pl.LightningDataModule, ABC):
         train_transform: Callable[[np.ndarray], np.ndarray] | None = None,
         sampling: Sampling | str = Sampling.PAIRS,
         grading: bool = False,
+        database_order_seed: int | None = None,
     ) -> None:
         super().__init__()
         for name, value in (("batch_size", batch_size), ("eval_batch_size", eval_batch_size)):
@@ -79,6 +83,7 @@ class RetrievalDataModule(pl.LightningDataModule, ABC):
             )
         self.sampling = Sampling(sampling)
         self.grading = grading
+        self.database_order_seed = seed if database_order_seed is None else database_order_seed
         self._splits: RetrievalSplits | None = None
 
     @abstractmethod
@@ -91,6 +96,17 @@ class RetrievalDataModule(pl.LightningDataModule, ABC):
         if self._splits is None:
             self._splits = self.load_splits()
         return self._splits
+
+    @property
+    def database_order(self) -> np.ndarray:
+        """Positions of the database items in the order the evaluation ranks them.
+
+        A permutation of the database split drawn from ``database_order_seed``: when codes
+        tie, the evaluation returns items in this order, so it must not be the order of a
+        labels file, which is often sorted by class.
+        """
+        count = len(self.splits.database_labels)
+        return np.random.default_rng([self.database_order_seed, count]).permutation(count)
 
     def setup(self, stage: str | None = None) -> None:
         """Load the splits (idempotent)."""

@@ -4,12 +4,19 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import pytorch_lightning as pl
+from pytorch_lightning.utilities import rank_zero_warn
 from torch import Tensor
 
-from ash_lightning.data.retrieval_datamodule import DATABASE_LOADER, QUERY_LOADER
+from ash_lightning.data.retrieval_datamodule import (
+    DATABASE_LOADER,
+    QUERY_LOADER,
+    RetrievalDataModule,
+)
 from ash_lightning.lightning.code_buffer import CodeBuffer
 from ash_lightning.retrieval import evaluate_retrieval
+from ash_lightning.retrieval.code_statistics import CAUSES, CodeStatistics, code_statistics
 from ash_lightning.retrieval.metric_keys import with_prefix
 
 
@@ -24,8 +31,11 @@ class RetrievalEvaluation(pl.Callback):
     searching. The mAP@k of each class's queries is logged as ``val/mAP@10/<class>``
     (class names from the datamodule's splits), NDCG@k uses grade-distance gains when the
     datamodule's ``grading`` is set, and ``other_ranking`` adds the other ranking's
-    metrics as ``val/cosine/mAP@10`` (or ``val/hamming/...``). Nothing runs during
-    Lightning's sanity check.
+    metrics as ``val/cosine/mAP@10`` (or ``val/hamming/...``). The database is ranked in
+    the datamodule's seeded ``database_order``, so ties never follow the file order, and
+    the database codes' usage (``val/distinct_codes``, ``val/bit_balance``,
+    ``val/constant_bits``) is logged beside the metrics; collapsed test codes raise a
+    warning naming the likely causes. Nothing runs during Lightning's sanity check.
 
     Reference: Fang et al., BIBM 2020, §IV-B (database = training set, queries = test
     set, Faiss indexing, mHR / mAP / mRR over the top-k returned list).
@@ -74,15 +84,20 @@ class RetrievalEvaluation(pl.Callback):
             pl_module, sizes[DATABASE_LOADER]
         )
         encode_s = time.perf_counter() - self.started_at
-        result = None
+        evaluated = None
         if trainer.is_global_zero:
             # Lightning assigns Trainer.datamodule at runtime but does not declare it.
             datamodule = trainer.datamodule  # type: ignore[attr-defined]
+            order = (
+                datamodule.database_order
+                if isinstance(datamodule, RetrievalDataModule)
+                else np.arange(len(database))
+            )
             result = evaluate_retrieval(
                 queries,
                 query_labels,
-                database,
-                database_labels,
+                database[order],
+                database_labels[order],
                 topk=self.topk,
                 binarize=self.binarize,
                 convention=self.convention,
@@ -90,12 +105,26 @@ class RetrievalEvaluation(pl.Callback):
                 class_names=datamodule.splits.class_names if datamodule is not None else None,
                 other_ranking=self.other_ranking,
             )
-        result = trainer.strategy.broadcast(result, src=0)
-        if result is None:
+            evaluated = (result, code_statistics(database))
+        evaluated = trainer.strategy.broadcast(evaluated, src=0)
+        if evaluated is None:
             raise RuntimeError("global rank 0 broadcast no retrieval result")
-        logged = with_prefix({**result.metrics, "encode_s": encode_s, **result.timings}, stage)
+        result, statistics = evaluated
+        if stage == "test":
+            self._warn_on_collapse(statistics, database.shape[1], database_labels)
+        logged = with_prefix(
+            {**result.metrics, **statistics.as_dict(), "encode_s": encode_s, **result.timings},
+            stage,
+        )
         pl_module.log_dict(logged, sync_dist=False, rank_zero_only=False)
         self.buffers = {}
+
+    @staticmethod
+    def _warn_on_collapse(statistics: CodeStatistics, bits: int, labels: np.ndarray) -> None:
+        classes = labels.shape[1] if labels.ndim == 2 else len(np.unique(labels))
+        reason = statistics.collapse(bits, classes)
+        if reason is not None:
+            rank_zero_warn(f"the test codes collapsed ({reason}); {CAUSES}")
 
     def on_validation_epoch_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         """Start collecting codes."""

@@ -5,6 +5,8 @@ from typing import TypeGuard
 
 from omegaconf import DictConfig, OmegaConf
 
+from ash_lightning.retrieval.metric_keys import parse_metric_key
+
 CONVENTIONS = ("standard", "authors")
 
 
@@ -38,6 +40,23 @@ def _missing_keys(node: object, prefix: str = "") -> list[str]:
     return [prefix.rstrip(".")] if node == "???" else []
 
 
+def _check_monitor(monitor: str, topk: list[int]) -> None:
+    """Model selection must watch a validation metric the callback computes."""
+    try:
+        key = parse_metric_key(monitor)
+    except ValueError as error:
+        raise ConfigError(f"callbacks.model_checkpoint.monitor={monitor}: {error}") from error
+    if key.stage != "val":
+        raise ConfigError(
+            f"callbacks.model_checkpoint.monitor={monitor}: models are selected on "
+            "validation metrics only (val/...)"
+        )
+    if key.k not in topk:
+        raise ConfigError(
+            f"callbacks.model_checkpoint.monitor={monitor}: k={key.k} is not in topk={topk}"
+        )
+
+
 def validate_config(cfg: DictConfig) -> None:
     """Check the top-level knobs before anything is built.
 
@@ -67,6 +86,9 @@ def validate_config(cfg: DictConfig) -> None:
         or not all(_is_int(k) and k >= 1 for k in topk_list)
     ):
         raise ConfigError(f"topk={topk}: must be a non-empty list of integers >= 1")
+    monitor = _value(cfg, "callbacks.model_checkpoint.monitor")
+    if monitor is not None:
+        _check_monitor(str(monitor), topk_list)
     convention = _value(cfg, "metrics.convention")
     if convention not in CONVENTIONS:
         raise ConfigError(

@@ -1,22 +1,28 @@
 """Fit a deep hashing network with Lightning and read back its retrieval metrics."""
 
 import time
+from pathlib import Path
+from typing import Any
 
 import pytorch_lightning as pl
+import torch
 from hydra.utils import instantiate
 from omegaconf import DictConfig
+from pytorch_lightning.callbacks import ModelCheckpoint
 from torch import nn
 
 from ash_lightning.data.retrieval_datamodule import RetrievalDataModule
 from ash_lightning.lightning.modules import hashing_module
 from ash_lightning.lightning.retrieval_evaluation import RetrievalEvaluation
 from ash_lightning.losses.regime import HashingLoss
-from ash_lightning.retrieval.metric_keys import under_prefix
+from ash_lightning.retrieval.code_statistics import CodeStatistics
+from ash_lightning.retrieval.metric_keys import is_metric_key, under_prefix
 from ash_lightning.run.config_check import ConfigError
 from ash_lightning.run.fit_outcome import FitOutcome
 from ash_lightning.run.peak_memory import peak_memory_mb
 
 TIMING_NAMES = ("encode_s", "index_build_s", "search_s")
+CODE_STATISTICS = tuple(CodeStatistics.__dataclass_fields__)
 
 
 def build_trainer(cfg: DictConfig, datamodule: RetrievalDataModule) -> pl.Trainer:
@@ -36,15 +42,39 @@ def build_trainer(cfg: DictConfig, datamodule: RetrievalDataModule) -> pl.Traine
     )
 
 
-def _logged(trainer: pl.Trainer, stage: str, timings: bool = False) -> dict[str, float]:
-    """Retrieval metrics (or timings) logged as ``stage/name``, keyed by ``name``.
+def _logged(trainer: pl.Trainer, stage: str) -> dict[str, dict[str, float]]:
+    """What the retrieval callback logged as ``stage/name``, split into metrics, timings, codes.
 
     They reach this process under ddp_spawn too.
     """
     logged = under_prefix(
         {key: float(value) for key, value in trainer.callback_metrics.items()}, stage
     )
-    return {name: value for name, value in logged.items() if (name in TIMING_NAMES) == timings}
+    return {
+        "metrics": {name: value for name, value in logged.items() if is_metric_key(name)},
+        "timings": {name: value for name, value in logged.items() if name in TIMING_NAMES},
+        "codes": {name: value for name, value in logged.items() if name in CODE_STATISTICS},
+    }
+
+
+def _selection(trainer: pl.Trainer, output_dir: Path) -> dict[str, Any] | None:
+    """The checkpoint that model selection kept: its monitor, score and epoch (1-based)."""
+    checkpoint = trainer.checkpoint_callback
+    if not isinstance(checkpoint, ModelCheckpoint) or not checkpoint.monitor:
+        return None
+    path = Path(checkpoint.best_model_path) if checkpoint.best_model_path else None
+    if path is None or not path.is_file() or checkpoint.best_model_score is None:
+        return None
+    saved = torch.load(path, map_location="cpu", weights_only=True)
+    return {
+        "monitor": checkpoint.monitor,
+        "mode": checkpoint.mode,
+        "score": float(checkpoint.best_model_score),
+        "epoch": int(saved["epoch"]) + 1,
+        "checkpoint": str(
+            path.relative_to(output_dir) if path.is_relative_to(output_dir) else path
+        ),
+    }
 
 
 def fit_deep(
@@ -61,8 +91,13 @@ def fit_deep(
         net: The hashing network of ``cfg.model``.
         loss: The training loss of ``cfg.loss``.
 
+    Model selection is on validation only: the checkpoint callback keeps the epoch with
+    the best monitored validation metric (``val/mAP@10`` by default), the validation
+    metrics are those of that checkpoint, and the test queries are encoded once, by it.
+
     Returns:
-        Validation and test metrics (from the retrieval callback) and timings.
+        Validation and test metrics (from the retrieval callback), timings, the selected
+        checkpoint and the database codes' statistics.
     """
     try:
         module = hashing_module(net, loss, instantiate(cfg.optimizer))
@@ -76,18 +111,24 @@ def fit_deep(
     trainer.fit(module, datamodule=datamodule)
     fit_s = time.perf_counter() - started
     fit_memory = {f"fit_{name}": value for name, value in peak_memory_mb().items()}
-    val_metrics = _logged(trainer, "val")
-    trainer.test(module, datamodule=datamodule, verbose=False)
-    test_timings = _logged(trainer, "test", timings=True)
+    selection = _selection(trainer, Path(cfg.output_dir))
+    selected = "best" if selection is not None else None
+    if selected is not None:
+        trainer.validate(module, datamodule=datamodule, ckpt_path=selected, verbose=False)
+    val = _logged(trainer, "val")
+    trainer.test(module, datamodule=datamodule, ckpt_path=selected, verbose=False)
+    test = _logged(trainer, "test")
     return FitOutcome(
-        test_metrics=_logged(trainer, "test"),
-        val_metrics=val_metrics,
+        test_metrics=test["metrics"],
+        val_metrics=val["metrics"],
         timings_s={
             "fit": fit_s,
             "epochs": trainer.current_epoch,
             "fit_per_epoch": fit_s / max(trainer.current_epoch, 1),
-            **{f"test_{name}": value for name, value in test_timings.items()},
+            **{f"test_{name}": value for name, value in test["timings"].items()},
         },
         memory_mb=fit_memory,
         is_global_zero=trainer.is_global_zero,
+        selection=selection,
+        code_statistics={"val": val["codes"], "test": test["codes"]},
     )

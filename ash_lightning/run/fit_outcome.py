@@ -1,6 +1,7 @@
 """What fitting one method produced, in the same shape for deep and shallow methods."""
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -15,6 +16,10 @@ class FitOutcome:
         memory_mb: Peak memory in MiB, e.g. ``fit_peak_rss_mb`` (the process's peak
             resident memory by the end of training) and ``fit_peak_cuda_mb`` on a GPU.
         is_global_zero: Whether this process writes the results (false on DDP workers).
+        selection: The checkpoint model selection kept (``monitor``, ``mode``, ``score``,
+            1-based ``epoch``, ``checkpoint``), or None without selection (shallow methods).
+        code_statistics: Usage of the code space by the database codes per stage, e.g.
+            ``{"test": {"distinct_codes": 37.0, "bit_balance": 0.4, "constant_bits": 3.0}}``.
     """
 
     test_metrics: dict[str, float]
@@ -22,3 +27,5 @@ class FitOutcome:
     timings_s: dict[str, float] = field(default_factory=dict)
     memory_mb: dict[str, float] = field(default_factory=dict)
     is_global_zero: bool = True
+    selection: dict[str, Any] | None = None
+    code_statistics: dict[str, dict[str, float]] = field(default_factory=dict)

@@ -14,7 +14,7 @@ from ash_lightning.losses.regime import HashingLoss
 from ash_lightning.report.run_table import retrieval_table
 from ash_lightning.retrieval import random_code_reference
 from ash_lightning.retrieval.evaluation import ranking_name
-from ash_lightning.retrieval.metric_keys import under_prefix
+from ash_lightning.retrieval.metric_keys import parse_metric_key, under_prefix
 from ash_lightning.run.config_check import ConfigError, validate_config
 from ash_lightning.run.deep_fit import fit_deep
 from ash_lightning.run.results_file import RESULTS_FILENAME, write_json_atomically
@@ -88,7 +88,7 @@ def train(cfg: DictConfig) -> dict[str, Any]:
     splits = datamodule.splits
     reference = random_code_reference(
         splits.test_labels,
-        splits.database_labels,
+        splits.database_labels[datamodule.database_order],
         bits=cfg.bits,
         topk=cfg.topk,
         seed=cfg.seed,
@@ -115,7 +115,10 @@ def train(cfg: DictConfig) -> dict[str, Any]:
         "database": len(splits.database_labels),
         "class_names": list(splits.class_names),
         "grading": datamodule.grading,
+        "database_order_seed": datamodule.database_order_seed,
+        "selection": outcome.selection,
         "metrics": metrics,
+        "code_statistics": outcome.code_statistics,
         "timings_s": outcome.timings_s,
         "memory_mb": outcome.memory_mb,
         "table": table,
@@ -124,3 +127,23 @@ def train(cfg: DictConfig) -> dict[str, Any]:
     if outcome.is_global_zero:
         write_json_atomically(results, output_dir / RESULTS_FILENAME)
     return results
+
+
+def validation_objective(cfg: DictConfig, results: dict[str, Any]) -> float:
+    """The value a Hydra sweeper optimises: the monitored validation metric, never a test one.
+
+    Deep runs give the score of the checkpoint model selection kept; shallow runs, which
+    have no epochs to select from, the same metric of their validation queries.
+
+    Args:
+        cfg: The run configuration; ``callbacks.model_checkpoint.monitor`` names the metric.
+        results: What :func:`train` returned.
+
+    Returns:
+        The metric, or NaN when the run did not record it.
+    """
+    if results.get("selection"):
+        return float(results["selection"]["score"])
+    key = parse_metric_key(str(cfg.callbacks.model_checkpoint.monitor))
+    val = results["metrics"].get(key.stage or "val", {}).get("metrics", {})
+    return float(val.get(str(key.without(stage=True)), float("nan")))

@@ -1,11 +1,13 @@
 """Fit a shallow hashing method on the database and evaluate it like the deep ones."""
 
 import time
+import warnings
 
 from omegaconf import DictConfig
 
 from ash_lightning.data.retrieval_datamodule import RetrievalDataModule
 from ash_lightning.retrieval import evaluate_retrieval
+from ash_lightning.retrieval.code_statistics import code_statistics
 from ash_lightning.run.fit_outcome import FitOutcome
 from ash_lightning.shallow import ShallowHashingModel
 
@@ -16,6 +18,8 @@ def fit_shallow(
     """Fit on the database split, encode queries and database, rank through Faiss.
 
     No Lightning loop: LSH, ITQ and MHF fit in closed form or by their own iterations.
+    The database is ranked in the data module's seeded ``database_order``, as for the deep
+    methods; a warning says when the database codes collapsed.
     The splits, the ranking and the metrics are those of the deep methods, so both kinds
     are compared on the same database/query protocol.
 
@@ -32,7 +36,9 @@ def fit_shallow(
     model.fit(splits.database_images, splits.database_labels)
     fit_s = time.perf_counter() - started
     started = time.perf_counter()
-    database = model.encode(splits.database_images)
+    order = datamodule.database_order
+    database = model.encode(splits.database_images)[order]
+    database_labels = splits.database_labels[order]
     test_queries = model.encode(splits.test_images)
     encode_s = time.perf_counter() - started
     options = {
@@ -44,15 +50,19 @@ def fit_shallow(
         "other_ranking": cfg.retrieval.other_ranking,
     }
     test = evaluate_retrieval(
-        test_queries, splits.test_labels, database, splits.database_labels, **options
+        test_queries, splits.test_labels, database, database_labels, **options
     )
     val = evaluate_retrieval(
         model.encode(splits.val_images),
         splits.val_labels,
         database,
-        splits.database_labels,
+        database_labels,
         **options,
     )
+    statistics = code_statistics(database)
+    reason = statistics.collapse(database.shape[1], len(splits.class_names))
+    if reason is not None:
+        warnings.warn(f"the codes collapsed ({reason})", stacklevel=2)
     return FitOutcome(
         test_metrics=test.metrics,
         val_metrics=val.metrics,
@@ -61,4 +71,5 @@ def fit_shallow(
             "test_encode_s": encode_s,
             **{f"test_{name}": value for name, value in test.timings.items()},
         },
+        code_statistics={"test": statistics.as_dict()},
     )

@@ -18,7 +18,9 @@ from ash_lightning.run.checkpoint_loading import load_network
 from ash_lightning.run.legacy_targets import upgrade_targets
 from ash_lightning.run.results_file import RESULTS_FILENAME
 
-CHECKPOINT = Path("checkpoints") / "last.ckpt"
+CHECKPOINTS = Path("checkpoints")
+SELECTED = ("best.ckpt", "last.ckpt")
+"""The checkpoint a run folder serves: the one model selection kept, else the last (older runs)."""
 
 
 class TrainedRunError(ValueError):
@@ -64,10 +66,12 @@ def file_sha256(path: Path) -> str:
 def _locate(run_or_checkpoint: Path) -> tuple[Path, Path]:
     """``(run folder, checkpoint)`` of a run folder or of a checkpoint inside one."""
     if run_or_checkpoint.is_dir():
-        return run_or_checkpoint, run_or_checkpoint / CHECKPOINT
+        folder = run_or_checkpoint / CHECKPOINTS
+        found = [folder / name for name in SELECTED if (folder / name).is_file()]
+        return run_or_checkpoint, found[0] if found else folder / SELECTED[0]
     if run_or_checkpoint.is_file():
         parent = run_or_checkpoint.parent
-        run_dir = parent.parent if parent.name == CHECKPOINT.parent.name else parent
+        run_dir = parent.parent if parent.name == CHECKPOINTS.name else parent
         return run_dir, run_or_checkpoint
     raise TrainedRunError(f"no run folder or checkpoint at {run_or_checkpoint}")
 

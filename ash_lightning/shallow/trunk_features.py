@@ -9,8 +9,6 @@ from torch import nn
 from ash_lightning.data.image_tensors import to_network_input
 from ash_lightning.run.trained_run import load_trained_run
 
-DEFAULT_CHECKPOINT = "checkpoints/last.ckpt"
-
 
 class TrunkFeatures:
     """Flattened trunk features of a trained hashing network (frozen, eval mode).
@@ -21,14 +19,15 @@ class TrunkFeatures:
 
     Args:
         run_dir: Folder of a finished deep run (holds ``results.json`` and checkpoints).
-        checkpoint: Checkpoint path relative to ``run_dir``.
+        checkpoint: Checkpoint path relative to ``run_dir``; by default the one model
+            selection kept (``checkpoints/best.ckpt``, or ``last.ckpt`` for older runs).
         batch_size: Images per forward pass.
     """
 
     def __init__(
-        self, run_dir: str | Path, checkpoint: str = DEFAULT_CHECKPOINT, batch_size: int = 256
+        self, run_dir: str | Path, checkpoint: str | None = None, batch_size: int = 256
     ) -> None:
-        trunk = load_trained_run(Path(run_dir) / checkpoint).net.trunk
+        trunk = load_trained_run(Path(run_dir) / (checkpoint or "")).net.trunk
         if not isinstance(trunk, nn.Module):
             raise TypeError(f"the network of {run_dir} has no trunk module")
         self.trunk: nn.Module = trunk

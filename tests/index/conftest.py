@@ -92,7 +92,8 @@ def fabricate_run(trained_run: Path) -> Callable[..., Path]:
         torch.manual_seed(bits + image_size)
         net = instantiate(OmegaConf.create(config["model"]))
         state = {f"net.{key}": value for key, value in net.state_dict().items()}
-        torch.save({"state_dict": state}, target / "checkpoints" / "last.ckpt")
+        for name in ("best.ckpt", "last.ckpt"):
+            torch.save({"state_dict": state}, target / "checkpoints" / name)
         return target
 
     return make

@@ -26,7 +26,7 @@ def test_build_records_every_case_and_the_run(indexed):
     assert header.count == len(index.cases) == index.faiss_index.ntotal == 300
     assert header.bits == 12 and header.index_type == "flat" and header.generation == 1
     assert header.preprocessing == {"image_size": 32, "channels": 1, "crop_black_border": False}
-    assert header.checkpoint == str((indexed.run / "checkpoints" / "last.ckpt").resolve())
+    assert header.checkpoint == str((indexed.run / "checkpoints" / "best.ckpt").resolve())
     assert len(header.checkpoint_sha256) == 64 and header.method == "ash_u"
     assert header.model["head"]["bits"] == 12
     assert header.data["source"] == "folder" and header.data["root"] == str(indexed.data)

@@ -36,7 +36,7 @@ def ath_run(trained_ath, tmp_path):
 def test_a_run_folder_and_its_checkpoint_load_the_same_network(trained_ath):
     ath_run = trained_ath
     from_folder = load_trained_run(ath_run)
-    from_checkpoint = load_trained_run(ath_run / "checkpoints" / "last.ckpt")
+    from_checkpoint = load_trained_run(ath_run / "checkpoints" / "best.ckpt")
     assert from_folder.checkpoint == from_checkpoint.checkpoint
     assert from_folder.checkpoint_sha256 == file_sha256(from_folder.checkpoint)
     assert len(from_folder.checkpoint_sha256) == 64
@@ -62,6 +62,8 @@ def test_unusable_runs_are_refused_with_the_reason(ath_run, tmp_path):
     empty.mkdir()
     with pytest.raises(TrainedRunError, match="no results.json"):
         load_trained_run(empty)
+    (ath_run / "checkpoints" / "best.ckpt").unlink()
+    assert load_trained_run(ath_run).checkpoint.name == "last.ckpt"  # a run before selection
     (ath_run / "checkpoints" / "last.ckpt").unlink()
     with pytest.raises(TrainedRunError, match="only deep runs"):
         load_trained_run(ath_run)
