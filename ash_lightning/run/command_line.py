@@ -4,7 +4,7 @@ from collections.abc import Sequence
 
 from hydra import compose, initialize_config_module
 from hydra.core.override_parser.overrides_parser import OverridesParser
-from hydra.core.override_parser.types import Override
+from hydra.core.override_parser.types import IntervalSweep, Override
 from hydra.errors import HydraException, InstantiationException
 from hydra.utils import instantiate
 from omegaconf.errors import OmegaConfBaseException
@@ -41,6 +41,14 @@ def _input_line(override: Override) -> str:
     return override.input_line
 
 
+def _sweep_values(override: Override) -> list[str]:
+    """The values a sweep asks for; an ``interval()`` (tagged or not) by its two ends."""
+    sweep = override.value()
+    if isinstance(sweep, IntervalSweep):
+        return [str(sweep.start), str(sweep.end)]
+    return list(override.sweep_string_iterator())
+
+
 def _override_sets(overrides: list[str]) -> list[list[str]]:
     parsed = OverridesParser.create().parse_overrides(overrides)
     fixed = [_input_line(override) for override in parsed if not override.is_sweep_override()]
@@ -48,7 +56,7 @@ def _override_sets(overrides: list[str]) -> list[list[str]]:
     for override in parsed:
         if override.is_sweep_override():
             key = override.get_key_element()
-            sets += [[*fixed, f"{key}={value}"] for value in override.sweep_string_iterator()]
+            sets += [[*fixed, f"{key}={value}"] for value in _sweep_values(override)]
     return sets
 
 
