@@ -47,6 +47,8 @@ class RetrievalEvaluation(pl.Callback):
         convention: ``"standard"`` metric definitions or the authors' ``"authors"`` ones.
         other_ranking: Also evaluate the other ranking (real-valued cosine when
             ``binarize``, Hamming otherwise).
+        tie_aware: Also report the Hamming ranking's expected metrics under uniformly
+            random tie-breaking (``val/tie_aware/mAP@10``), beside the deterministic ones.
     """
 
     def __init__(
@@ -55,11 +57,13 @@ class RetrievalEvaluation(pl.Callback):
         binarize: bool = True,
         convention: str = "standard",
         other_ranking: bool = False,
+        tie_aware: bool = True,
     ) -> None:
         self.topk = list(topk)
         self.binarize = binarize
         self.convention = convention
         self.other_ranking = other_ranking
+        self.tie_aware = tie_aware
         self.buffers: dict[int, CodeBuffer] = {}
         self.started_at = 0.0
 
@@ -104,6 +108,7 @@ class RetrievalEvaluation(pl.Callback):
                 grading=getattr(datamodule, "grading", False),
                 class_names=datamodule.splits.class_names if datamodule is not None else None,
                 other_ranking=self.other_ranking,
+                tie_aware=self.tie_aware,
             )
             evaluated = (result, code_statistics(database))
         evaluated = trainer.strategy.broadcast(evaluated, src=0)

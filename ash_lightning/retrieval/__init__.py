@@ -4,7 +4,8 @@ Implements the evaluation of ASH (Fang et al., "Attention-based Saliency Hashing
 for Ophthalmic Image Retrieval", BIBM 2020): sign-binarised codes ranked by
 Hamming distance (or raw outputs by cosine distance, as in the authors' code),
 scored with mHR@k, mAP@k and mRR@k, plus NDCG@k (Järvelin & Kekäläinen, TOIS 2002)
-for graded relevance.
+for graded relevance, and for the Hamming ranking their expectation under uniformly
+random tie-breaking (:mod:`~ash_lightning.retrieval.tie_aware`).
 """
 
 from ash_lightning.retrieval.codes import binarize, pack_bits
@@ -24,6 +25,7 @@ from ash_lightning.retrieval.metrics import (
 )
 from ash_lightning.retrieval.ndcg import ndcg_at_k
 from ash_lightning.retrieval.relevance import relevance_matrix
+from ash_lightning.retrieval.tie_aware import tie_aware_metrics
 
 __all__ = [
     "CONVENTIONS",
@@ -41,4 +43,5 @@ __all__ = [
     "random_code_reference",
     "relevance_matrix",
     "retrieval_metrics",
+    "tie_aware_metrics",
 ]

@@ -8,7 +8,9 @@ and the mAP@k of each class's queries (:mod:`~ash_lightning.retrieval.per_class`
 setting); ``binarize=False`` ranks the real-valued outputs by cosine distance
 (the ranking in the authors' released code, and the real-valued retrieval of
 descriptor learners such as mirror attention). ``other_ranking=True`` adds the
-metrics of the other ranking under a ``"cosine/"`` or ``"hamming/"`` prefix.
+metrics of the other ranking under a ``"cosine/"`` or ``"hamming/"`` prefix. The
+Hamming ranking also reports its metrics' expectation under uniformly random
+tie-breaking (:mod:`~ash_lightning.retrieval.tie_aware`) under ``"tie_aware/"``.
 """
 
 from __future__ import annotations
@@ -23,11 +25,12 @@ from ash_lightning.retrieval import codes
 from ash_lightning.retrieval._checks import require_2d
 from ash_lightning.retrieval.cosine_ranking import CosineIndex
 from ash_lightning.retrieval.hamming_ranking import HammingIndex
-from ash_lightning.retrieval.metric_keys import metric_key, with_prefix
+from ash_lightning.retrieval.metric_keys import TIE_AWARE, metric_key, under_prefix, with_prefix
 from ash_lightning.retrieval.metrics import check_convention, retrieval_metrics
 from ash_lightning.retrieval.ndcg import ndcg_at_k
 from ash_lightning.retrieval.per_class import per_class_map
 from ash_lightning.retrieval.relevance import relevance_matrix
+from ash_lightning.retrieval.tie_aware import tie_aware_metrics
 
 
 def ranking_name(binarize: bool) -> str:
@@ -41,8 +44,10 @@ class RetrievalResult:
 
     Attributes:
         metrics: Metric values keyed like ``"mAP@10"``, ``"NDCG@10"``, per class
-            ``"mAP@10/<class>"``, and with ``other_ranking`` ``"cosine/mAP@10"`` (or
-            ``"hamming/..."``) for the other ranking.
+            ``"mAP@10/<class>"``, with ``other_ranking`` ``"cosine/mAP@10"`` (or
+            ``"hamming/..."``) for the other ranking, and for a Hamming ranking (main
+            or other) with ``tie_aware`` the expected values under random tie-breaking,
+            ``"tie_aware/mAP@10"`` and ``"tie_aware/mAP@10/<class>"``.
         convention: Metric convention, ``"standard"`` or ``"authors"``.
         binarize: Whether codes were binarised and ranked by Hamming distance
             (``True``) or raw outputs ranked by cosine distance (``False``).
@@ -77,6 +82,7 @@ def evaluate_retrieval(
     grading: bool = False,
     class_names: Sequence[str] | None = None,
     other_ranking: bool = False,
+    tie_aware: bool = True,
 ) -> RetrievalResult:
     """Rank the database for every query and compute mHR/mAP/mRR/NDCG at each cut-off.
 
@@ -86,7 +92,10 @@ def evaluate_retrieval(
     vectors). Both rank to depth ``max(topk)`` with ties broken by database
     position. NDCG@k gains (:func:`ndcg_at_k`): 1 for the query's class, the number
     of shared labels for multi-label data, or a gain falling with the grade
-    distance when ``grading``.
+    distance when ``grading``. Short codes tie massively, so the database order
+    decides part of the Hamming metrics; ``tie_aware`` adds their exact expectation
+    over uniformly random tie-breaking (:func:`tie_aware_metrics`) under
+    ``"tie_aware/"``. Cosine rankings have no such values.
 
     Args:
         query_outputs: ``(nq, K)`` relaxed network outputs of the queries.
@@ -102,7 +111,9 @@ def evaluate_retrieval(
         class_names: Names of the classes (index = label); when given, the mAP@k of
             each class's queries is added as ``"mAP@k/<name>"``.
         other_ranking: Also evaluate the other ranking (Hamming if ``binarize`` is
-            false, cosine if true) and add its overall metrics under its name.
+            false, cosine if true) and add its overall metrics under its name (a
+            Hamming other ranking's tie-aware values keep their ``"tie_aware/"`` name).
+        tie_aware: Add the tie-aware metrics of the Hamming ranking.
 
     Returns:
         The metrics, the settings used and the build/search timings (of the main ranking).
@@ -124,14 +135,15 @@ def evaluate_retrieval(
     depth = max(topk)
 
     start = time.perf_counter()
-    if binarize:
-        index: HammingIndex | CosineIndex = HammingIndex(
-            codes.pack_bits(codes.binarize(database_outputs))
-        )
+    database_bits = codes.binarize(database_outputs) if binarize else None
+    index: HammingIndex | CosineIndex
+    if database_bits is not None:
+        index = HammingIndex(codes.pack_bits(database_bits))
     else:
         index = CosineIndex(database_outputs)
     built = time.perf_counter()
-    queries = codes.pack_bits(codes.binarize(query_outputs)) if binarize else query_outputs
+    query_bits = codes.binarize(query_outputs) if binarize else None
+    queries = codes.pack_bits(query_bits) if query_bits is not None else query_outputs
     _, indices = index.search(queries, depth)
     searched = time.perf_counter()
 
@@ -143,6 +155,18 @@ def evaluate_retrieval(
         )
     if class_names is not None:
         metrics.update(per_class_map(rel, query_labels, class_names, topk, convention))
+    if tie_aware and query_bits is not None and database_bits is not None:
+        expected = tie_aware_metrics(
+            query_bits,
+            query_labels,
+            database_bits,
+            database_labels,
+            topk,
+            convention,
+            grading,
+            class_names,
+        )
+        metrics.update(with_prefix(expected, TIE_AWARE))
     if other_ranking:
         other = evaluate_retrieval(
             query_outputs,
@@ -153,8 +177,13 @@ def evaluate_retrieval(
             binarize=not binarize,
             convention=convention,
             grading=grading,
+            tie_aware=tie_aware,
         )
-        metrics.update(with_prefix(other.metrics, ranking_name(not binarize)))
+        # Tie-aware values already name their ranking; a name holds one ranking only.
+        tied = with_prefix(under_prefix(other.metrics, TIE_AWARE), TIE_AWARE)
+        own = {name: value for name, value in other.metrics.items() if name not in tied}
+        metrics.update(with_prefix(own, ranking_name(not binarize)))
+        metrics.update(tied)
     return RetrievalResult(
         metrics=metrics,
         convention=convention,
@@ -172,6 +201,7 @@ def random_code_reference(
     convention: str = "standard",
     grading: bool = False,
     class_names: Sequence[str] | None = None,
+    tie_aware: bool = True,
 ) -> RetrievalResult:
     """Evaluate uniformly random ±1 codes: the chance reference for a trained model.
 
@@ -189,6 +219,7 @@ def random_code_reference(
         convention: ``"standard"`` or ``"authors"``.
         grading: 1-D labels are ordinal grades (NDCG gain by grade distance).
         class_names: Class names, for the per-class mAP of the random codes.
+        tie_aware: Also report the expected metrics under random tie-breaking.
 
     Returns:
         The :class:`RetrievalResult` of the random codes.
@@ -213,4 +244,5 @@ def random_code_reference(
         convention=convention,
         grading=grading,
         class_names=class_names,
+        tie_aware=tie_aware,
     )

@@ -3,14 +3,21 @@
 Every producer (the metric functions, the evaluation, the retrieval callback) and every
 consumer (the fit, the printed table, the report, the sweep summary) builds and reads these
 names here, so their grammar has one owner. Examples: ``mAP@10``, ``NDCG@5``,
-``mAP@10/grade_3``, ``cosine/mAP@10``, ``test/cosine/mAP@10/grade_3``.
+``mAP@10/grade_3``, ``cosine/mAP@10``, ``test/cosine/mAP@10/grade_3``,
+``tie_aware/mAP@10``.
+
+The rankings: ``hamming`` (binarised codes by Hamming distance, ties broken by database
+position), ``cosine`` (real-valued outputs by cosine distance) and ``tie_aware`` (the
+Hamming ranking's expected metrics under uniformly random tie-breaking, see
+:mod:`ash_lightning.retrieval.tie_aware`).
 """
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 STAGES = ("train", "val", "test")
-RANKINGS = ("hamming", "cosine")
+TIE_AWARE = "tie_aware"
+RANKINGS = ("hamming", "cosine", TIE_AWARE)
 _SEPARATOR = "/"
 _AT = "@"
 
@@ -23,7 +30,8 @@ class MetricKey:
         metric: The metric, e.g. ``mAP``, ``mHR``, ``mRR``, ``NDCG``.
         k: The cut-off.
         stage: ``val`` or ``test`` when the name is logged by a stage, else None.
-        ranking: ``hamming`` or ``cosine`` when the name is another ranking's, else None.
+        ranking: ``hamming``, ``cosine`` or ``tie_aware`` when the name is another
+            ranking's, else None.
         class_name: The query class of a per-class value, else None.
     """
 

@@ -32,17 +32,29 @@ from ash_lightning.retrieval.relevance import _check_multi_hot, check_ranked_lab
 _CHUNK_ELEMENTS = 1 << 22
 
 
-def _check_inputs(
+def check_gain_labels(
     query_labels: np.ndarray,
     database_labels: np.ndarray,
-    indices: np.ndarray,
-    k: int,
     grading: bool,
     max_grade_distance: int | None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    query_labels, database_labels, indices = check_ranked_labels(
-        query_labels, database_labels, indices
-    )
+) -> tuple[np.ndarray, np.ndarray]:
+    """Validate the labels that NDCG gains are computed from.
+
+    Args:
+        query_labels: ``(nq,)`` class labels or grades, or ``(nq, C)`` {0, 1} label vectors.
+        database_labels: ``(n,)`` or ``(n, C)`` labels, same kind as the queries
+            (checked by the caller).
+        grading: Whether 1-D labels are ordinal grades.
+        max_grade_distance: Grade distance D of the gain ``G = D + 1`` (grading only).
+
+    Returns:
+        The labels, multi-label vectors converted to boolean.
+
+    Raises:
+        ValueError: On empty label arrays, multi-label arrays that are not {0, 1},
+            grades that are not 1-D integers, or a misplaced or negative
+            ``max_grade_distance``.
+    """
     if query_labels.shape[0] == 0 or database_labels.shape[0] == 0:
         raise ValueError("query_labels and database_labels must contain at least one item each")
     if query_labels.ndim == 2:
@@ -58,6 +70,42 @@ def _check_inputs(
             raise ValueError(f"max_grade_distance must be >= 0, got {max_grade_distance}")
     elif max_grade_distance is not None:
         raise ValueError("max_grade_distance only applies with grading=True")
+    return query_labels, database_labels
+
+
+def top_gain(
+    query_labels: np.ndarray,
+    database_labels: np.ndarray,
+    grading: bool,
+    max_grade_distance: int | None,
+) -> int:
+    """The gain G of an exact grade match, ``max_grade_distance + 1`` (0 without grading).
+
+    ``max_grade_distance=None`` takes the maximum minus the minimum grade over the
+    query and database labels.
+    """
+    if not grading:
+        return 0
+    if max_grade_distance is None:
+        grades = np.concatenate([query_labels, database_labels])
+        max_grade_distance = int(grades.max()) - int(grades.min())
+    return max_grade_distance + 1
+
+
+def _check_inputs(
+    query_labels: np.ndarray,
+    database_labels: np.ndarray,
+    indices: np.ndarray,
+    k: int,
+    grading: bool,
+    max_grade_distance: int | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    query_labels, database_labels, indices = check_ranked_labels(
+        query_labels, database_labels, indices
+    )
+    query_labels, database_labels = check_gain_labels(
+        query_labels, database_labels, grading, max_grade_distance
+    )
     if not 1 <= k <= min(indices.shape[1], database_labels.shape[0]):
         raise ValueError(
             f"k must satisfy 1 <= k <= {min(indices.shape[1], database_labels.shape[0])} "
@@ -66,15 +114,25 @@ def _check_inputs(
     return query_labels, database_labels, indices
 
 
-def _gain_matrix(
-    query_labels: np.ndarray, database_labels: np.ndarray, grading: bool, top_gain: int
+def gain_matrix(
+    query_labels: np.ndarray, database_labels: np.ndarray, grading: bool, best_gain: int
 ) -> np.ndarray:
-    """Gains of every database item for every query, shape ``(nq, n)``, float64."""
+    """Gains of every database item for every query, shape ``(nq, n)``, float64.
+
+    Args:
+        query_labels: Checked query labels (see :func:`check_gain_labels`).
+        database_labels: Checked database labels, same kind.
+        grading: Whether 1-D labels are ordinal grades.
+        best_gain: The gain G of an exact grade match (:func:`top_gain`; grading only).
+
+    Returns:
+        The gains described in :mod:`ash_lightning.retrieval.ndcg`.
+    """
     if grading:
         distance = np.abs(
             query_labels[:, None].astype(np.int64) - database_labels[None, :].astype(np.int64)
         )
-        return np.maximum(top_gain - distance, 0).astype(np.float64)
+        return np.maximum(best_gain - distance, 0).astype(np.float64)
     if query_labels.ndim == 1:
         return (query_labels[:, None] == database_labels[None, :]).astype(np.float64)
     return query_labels.astype(np.float64) @ database_labels.T.astype(np.float64)
@@ -121,20 +179,14 @@ def ndcg_at_k(
     query_labels, database_labels, indices = _check_inputs(
         query_labels, database_labels, indices, k, grading, max_grade_distance
     )
-    top_gain = 0
-    if grading:
-        if max_grade_distance is None:
-            grades = np.concatenate([query_labels, database_labels])
-            max_grade_distance = int(grades.max()) - int(grades.min())
-        top_gain = max_grade_distance + 1
-
+    best_gain = top_gain(query_labels, database_labels, grading, max_grade_distance)
     n_database = database_labels.shape[0]
     discount = 1.0 / np.log2(np.arange(2, k + 2))
     chunk = max(1, _CHUNK_ELEMENTS // n_database)
     ndcg = np.empty(query_labels.shape[0])
     for start in range(0, query_labels.shape[0], chunk):
         stop = start + chunk
-        gains = _gain_matrix(query_labels[start:stop], database_labels, grading, top_gain)
+        gains = gain_matrix(query_labels[start:stop], database_labels, grading, best_gain)
         dcg = np.take_along_axis(gains, indices[start:stop, :k], axis=1) @ discount
         best = -np.partition(-gains, k - 1, axis=1)[:, :k]
         idcg = -np.sort(-best, axis=1) @ discount

@@ -94,6 +94,9 @@ def validate_config(cfg: DictConfig) -> None:
         raise ConfigError(
             f"metrics.convention={convention}: must be one of {', '.join(CONVENTIONS)}"
         )
+    tie_aware = _value(cfg, "metrics.tie_aware")
+    if not isinstance(tie_aware, bool):
+        raise ConfigError(f"metrics.tie_aware={tie_aware}: must be true or false")
     binarize = _value(cfg, "retrieval.binarize")
     if not isinstance(binarize, bool):
         raise ConfigError(f"retrieval.binarize={binarize}: must be true or false")

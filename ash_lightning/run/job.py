@@ -14,7 +14,7 @@ from ash_lightning.losses.regime import HashingLoss
 from ash_lightning.report.run_table import retrieval_table
 from ash_lightning.retrieval import random_code_reference
 from ash_lightning.retrieval.evaluation import ranking_name
-from ash_lightning.retrieval.metric_keys import parse_metric_key, under_prefix
+from ash_lightning.retrieval.metric_keys import TIE_AWARE, parse_metric_key, under_prefix
 from ash_lightning.run.config_check import ConfigError, validate_config
 from ash_lightning.run.deep_fit import fit_deep
 from ash_lightning.run.results_file import RESULTS_FILENAME, write_json_atomically
@@ -31,13 +31,21 @@ def _entry(metrics: dict[str, float], cfg: DictConfig, binarize: bool) -> dict[s
 
 
 def _table_rows(cfg: DictConfig, test: dict[str, float], random: dict[str, float]) -> dict:
-    """The printed table: the method's main ranking, its other ranking if any, random codes."""
+    """The printed table: the method's main ranking, its tie-aware expectation and other
+    ranking if recorded, random codes (and their tie-aware expectation).
+    """
     rows = {cfg.method: test}
+    tie_aware = under_prefix(test, TIE_AWARE)
+    if tie_aware:
+        rows[f"{cfg.method} (tie-aware)"] = tie_aware
     other = ranking_name(not cfg.retrieval.binarize)
     other_metrics = under_prefix(test, other)
     if other_metrics:
         rows[f"{cfg.method} ({other})"] = other_metrics
     rows["random codes"] = random
+    random_tie_aware = under_prefix(random, TIE_AWARE)
+    if random_tie_aware:
+        rows["random codes (tie-aware)"] = random_tie_aware
     return rows
 
 
@@ -95,6 +103,7 @@ def train(cfg: DictConfig) -> dict[str, Any]:
         convention=cfg.metrics.convention,
         grading=datamodule.grading,
         class_names=splits.class_names,
+        tie_aware=cfg.metrics.tie_aware,
     )
     metrics = {
         "test": _entry(outcome.test_metrics, cfg, cfg.retrieval.binarize),

@@ -48,6 +48,7 @@ def fit_shallow(
         "grading": datamodule.grading,
         "class_names": splits.class_names,
         "other_ranking": cfg.retrieval.other_ranking,
+        "tie_aware": cfg.metrics.tie_aware,
     }
     test = evaluate_retrieval(
         test_queries, splits.test_labels, database, database_labels, **options

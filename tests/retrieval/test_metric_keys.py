@@ -17,6 +17,8 @@ NAMES = {
     "test/mHR@20": MetricKey("mHR", 20, stage="test"),
     "val/hamming/mRR@15": MetricKey("mRR", 15, stage="val", ranking="hamming"),
     "test/cosine/mAP@10/grade_3": MetricKey("mAP", 10, "test", "cosine", "grade_3"),
+    "tie_aware/NDCG@5": MetricKey("NDCG", 5, ranking="tie_aware"),
+    "val/tie_aware/mAP@10/grade_3": MetricKey("mAP", 10, "val", "tie_aware", "grade_3"),
 }
 
 

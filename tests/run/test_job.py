@@ -24,10 +24,11 @@ def test_tiny_run_writes_results_json(tiny_config, tmp_path):
     assert written["grading"] is True and len(grades) == 5
     per_class = {f"mAP@{k}/{grade}" for grade in grades for k in (5, 10, 15, 20)}
     cosine = {f"cosine/{name}" for name in overall}
-    assert set(test["metrics"]) == overall | per_class | cosine
+    tie_aware = {f"tie_aware/{name}" for name in overall | per_class}
+    assert set(test["metrics"]) == overall | per_class | cosine | tie_aware
     assert all(0.0 <= v <= 1.0 for v in test["metrics"].values())
     random_codes = written["metrics"]["random_codes"]
-    assert set(random_codes["metrics"]) == overall | per_class
+    assert set(random_codes["metrics"]) == overall | per_class | tie_aware
     assert random_codes["ranking"] == "hamming"
     assert "val" in written["metrics"]
     assert written["method"] == "ash_u" and written["bits"] == 12 and written["seed"] == 0
@@ -35,7 +36,8 @@ def test_tiny_run_writes_results_json(tiny_config, tmp_path):
     assert written["timings_s"]["fit"] > 0 and written["timings_s"]["epochs"] == 2
     assert {"test_encode_s", "test_index_build_s", "test_search_s"} <= set(written["timings_s"])
     assert written["memory_mb"]["fit_peak_rss_mb"] > 50
-    for row in ("| ash_u | mAP |", "| ash_u | NDCG |", "| ash_u (cosine) | mAP |"):
+    rows = ("| ash_u | mAP |", "| ash_u (tie-aware) | mAP |", "| ash_u (cosine) | mAP |")
+    for row in (*rows, "| ash_u | NDCG |", "| random codes (tie-aware) | mAP |"):
         assert row in written["table"]
     assert "| random codes | mAP |" in written["table"]
     assert (tmp_path / "checkpoints" / "last.ckpt").is_file()

@@ -30,7 +30,8 @@ def test_end_to_end_on_tiny_synthetic_asoct(splits, hasher_class):
         queries, splits.test_labels, database, splits.database_labels, [5, 10, 20]
     )
     names = ("mHR", "mAP", "mRR", "NDCG")
-    assert set(result.metrics) == {f"{m}@{k}" for k in (5, 10, 20) for m in names}
+    overall = {f"{m}@{k}" for k in (5, 10, 20) for m in names}
+    assert set(result.metrics) == overall | {f"tie_aware/{name}" for name in overall}
     assert all(0.0 <= value <= 1.0 for value in result.metrics.values())
 
 
