@@ -31,8 +31,9 @@ def _entry(metrics: dict[str, float], cfg: DictConfig, binarize: bool) -> dict[s
 
 
 def _table_rows(cfg: DictConfig, test: dict[str, float], random: dict[str, float]) -> dict:
-    """The printed table: the method's main ranking, its tie-aware expectation and other
-    ranking if recorded, random codes (and their tie-aware expectation).
+    """The printed table's rows: the method, then its tie-aware and other ranking, random codes.
+
+    The tie-aware rows are the expected metrics under random tie-breaking, when recorded.
     """
     rows = {cfg.method: test}
     tie_aware = under_prefix(test, TIE_AWARE)
