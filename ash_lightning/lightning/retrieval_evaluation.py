@@ -115,7 +115,7 @@ class RetrievalEvaluation(pl.Callback):
         if evaluated is None:
             raise RuntimeError("global rank 0 broadcast no retrieval result")
         result, statistics = evaluated
-        if stage == "test":
+        if stage == "test" and self.binarize:
             self._warn_on_collapse(statistics, database.shape[1], database_labels)
         logged = with_prefix(
             {**result.metrics, **statistics.as_dict(), "encode_s": encode_s, **result.timings},

@@ -14,6 +14,7 @@ from ash_lightning.nn.class_guided_attention import ClassGuidedAttention
 from ash_lightning.nn.class_head_network import ClassHeadNetwork
 from ash_lightning.nn.dpsh_trunk import DPSHTrunk
 from ash_lightning.nn.dsh_trunk import DSHTrunk
+from ash_lightning.nn.efficientnet_trunk import EfficientNetTrunk
 from ash_lightning.nn.gem_pooling import GeMPooling
 from ash_lightning.nn.hash_head import HashHead
 from ash_lightning.nn.hashing_network import HashingNetwork
@@ -35,6 +36,7 @@ __all__ = [
     "ClassHeadNetwork",
     "DPSHTrunk",
     "DSHTrunk",
+    "EfficientNetTrunk",
     "GeMPooling",
     "HashHead",
     "HashingNetwork",

@@ -62,7 +62,7 @@ def fit_shallow(
     )
     statistics = code_statistics(database)
     reason = statistics.collapse(database.shape[1], len(splits.class_names))
-    if reason is not None:
+    if reason is not None and cfg.retrieval.binarize:
         warnings.warn(f"the codes collapsed ({reason})", stacklevel=2)
     return FitOutcome(
         test_metrics=test.metrics,

@@ -17,7 +17,10 @@ def test_every_related_system_has_a_config():
     assert {"ash_u", "ash_l", "ath", "mirror", "agdh"} <= set(SYSTEMS)
 
 
-@pytest.mark.parametrize("system", SYSTEMS)
+DEEP_SYSTEMS = [system for system in SYSTEMS if system != "knn"]
+
+
+@pytest.mark.parametrize("system", DEEP_SYSTEMS)
 def test_a_system_sets_its_model_and_its_own_loss(system, tiny_config):
     cfg = tiny_config(f"system={system}")
     assert cfg.method == system
@@ -34,3 +37,9 @@ def test_a_system_sets_its_model_and_its_own_loss(system, tiny_config):
 def test_a_command_line_loss_still_wins_over_the_systems(tiny_config):
     cfg = tiny_config("system=ath", "loss=contrastive")
     assert cfg.loss._target_.endswith("ContrastiveHashLoss") and cfg.method == "ath"
+
+
+def test_the_knn_reference_ranks_unhashed_features_by_cosine(tiny_config):
+    cfg = tiny_config("system=knn", shallow=True)
+    assert cfg.method == "knn" and cfg.retrieval.binarize is False
+    assert cfg.model.hasher._target_ == "ash_lightning.shallow.Unhashed"
