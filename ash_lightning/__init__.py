@@ -4,9 +4,31 @@ Reproduces Fang et al., "Attention-based Saliency Hashing for Ophthalmic Image
 Retrieval", BIBM 2020, with its baselines, on PyTorch Lightning, Hydra and Faiss.
 """
 
+from collections.abc import Callable, Mapping
+from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
 try:
     __version__ = version("ash_lightning")
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0+unknown"
+
+
+def lazy_exports(package: str, modules: Mapping[str, str]) -> Callable[[str], Any]:
+    """A package's ``__getattr__`` that imports each public name's module on first use.
+
+    Lets a package offer its public names (the ones configurations name) without importing
+    heavy dependencies, e.g. Lightning, when only a light module of it is used.
+
+    Args:
+        package: The package's ``__name__``.
+        modules: The module that defines each public name.
+    """
+
+    def attribute(name: str) -> Any:
+        if name not in modules:
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        return getattr(import_module(modules[name]), name)
+
+    return attribute

@@ -5,8 +5,9 @@ The names below are the package's public face (configurations name them as
 or an image does not import Lightning and albumentations.
 """
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ash_lightning import lazy_exports
 
 if TYPE_CHECKING:
     from ash_lightning.data.manifest_datamodule import ManifestDataModule
@@ -34,8 +35,4 @@ __all__ = [
     "TrainAugmentation",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    if name not in _MODULES:
-        raise AttributeError(f"module 'ash_lightning.data' has no attribute {name!r}")
-    return getattr(import_module(_MODULES[name]), name)
+__getattr__ = lazy_exports(__name__, _MODULES)

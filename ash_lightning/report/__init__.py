@@ -7,8 +7,9 @@ callbacks ``SweepSummary`` and ``ReportOnMultirunEnd`` do it at the end of a mul
 The names are imported on first use, so that the run table does not import matplotlib.
 """
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ash_lightning import lazy_exports
 
 if TYPE_CHECKING:
     from ash_lightning.report.collect import NoResultsError
@@ -32,8 +33,4 @@ __all__ = [
     "build_report",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    if name not in _MODULES:
-        raise AttributeError(f"module 'ash_lightning.report' has no attribute {name!r}")
-    return getattr(import_module(_MODULES[name]), name)
+__getattr__ = lazy_exports(__name__, _MODULES)

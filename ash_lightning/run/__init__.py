@@ -6,8 +6,9 @@ reloads a finished deep run to serve it. The names are imported on first use, so
 reading a results file does not import Lightning.
 """
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ash_lightning import lazy_exports
 
 if TYPE_CHECKING:
     from ash_lightning.run.compose import compose_config
@@ -36,8 +37,4 @@ __all__ = [
     "train",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    if name not in _MODULES:
-        raise AttributeError(f"module 'ash_lightning.run' has no attribute {name!r}")
-    return getattr(import_module(_MODULES[name]), name)
+__getattr__ = lazy_exports(__name__, _MODULES)
