@@ -12,7 +12,7 @@ shift
 python=${PYTHON:-python}
 seeds=${SEEDS:-0 1 2}
 declare -A methods=(
-  [random_and_itq_pixels]="model=itq"
+  [itq_pixels]="model=itq"
   [mhf_pixels]="model=mhf"
   [itq_pretrained]="model=itq model/features=pretrained"
   [lsh_pretrained]="model=lsh model/features=pretrained"
@@ -22,7 +22,7 @@ declare -A methods=(
   [ash_pretrained]="model=ash_pretrained optimizer=adam optimizer.lr=0.0001 model.trunk.freeze_stages=5 trainer.max_epochs=3"
   [pretrained_no_attention]="model=pretrained optimizer=adam optimizer.lr=0.0001 model.trunk.freeze_stages=5 trainer.max_epochs=3"
 )
-order=${METHODS:-random_and_itq_pixels mhf_pixels itq_pretrained lsh_pretrained mhf_pretrained knn_pretrained ash_u_adam ash_pretrained pretrained_no_attention}
+order=${METHODS:-itq_pixels mhf_pixels itq_pretrained lsh_pretrained mhf_pretrained knn_pretrained ash_u_adam ash_pretrained pretrained_no_attention}
 for name in $order; do
   for seed in $seeds; do
     run="$out/$name/$seed"
