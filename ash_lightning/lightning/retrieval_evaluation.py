@@ -16,7 +16,7 @@ from ash_lightning.data.retrieval_datamodule import (
 )
 from ash_lightning.lightning.code_buffer import CodeBuffer
 from ash_lightning.retrieval import evaluate_retrieval
-from ash_lightning.retrieval.code_statistics import CAUSES, CodeStatistics, code_statistics
+from ash_lightning.retrieval.code_statistics import CodeStatistics, code_statistics
 from ash_lightning.retrieval.metric_keys import with_prefix
 
 
@@ -127,9 +127,9 @@ class RetrievalEvaluation(pl.Callback):
     @staticmethod
     def _warn_on_collapse(statistics: CodeStatistics, bits: int, labels: np.ndarray) -> None:
         classes = labels.shape[1] if labels.ndim == 2 else len(np.unique(labels))
-        reason = statistics.collapse(bits, classes)
-        if reason is not None:
-            rank_zero_warn(f"the test codes collapsed ({reason}); {CAUSES}")
+        warning = statistics.collapse_warning(bits, classes)
+        if warning is not None:
+            rank_zero_warn(warning)
 
     def on_validation_epoch_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         """Start collecting codes."""

@@ -54,6 +54,11 @@ class CodeStatistics:
             reasons.append(f"{self.constant_bits} of {bits} bits constant")
         return "; ".join(reasons) or None
 
+    def collapse_warning(self, bits: int, classes: int) -> str | None:
+        """The warning to print when the database codes look collapsed, naming likely causes."""
+        reason = self.collapse(bits, classes)
+        return None if reason is None else f"the database codes collapsed ({reason}); {CAUSES}"
+
 
 def code_statistics(outputs: np.ndarray) -> CodeStatistics:
     """Statistics of the sign codes of ``N x K`` relaxed outputs (sign(0) counts as +1).

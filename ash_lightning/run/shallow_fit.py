@@ -61,9 +61,9 @@ def fit_shallow(
         **options,
     )
     statistics = code_statistics(database)
-    reason = statistics.collapse(database.shape[1], len(splits.class_names))
-    if reason is not None and cfg.retrieval.binarize:
-        warnings.warn(f"the codes collapsed ({reason})", stacklevel=2)
+    warning = statistics.collapse_warning(database.shape[1], len(splits.class_names))
+    if warning is not None and cfg.retrieval.binarize:
+        warnings.warn(warning, stacklevel=2)
     return FitOutcome(
         test_metrics=test.metrics,
         val_metrics=val.metrics,

@@ -42,6 +42,9 @@ def test_more_than_half_constant_bits_is_collapse_even_with_many_codes():
     stats = code_statistics(outputs)
     assert stats.distinct_codes > 5
     assert stats.collapse(bits=12, classes=5) == "7 of 12 bits constant"
+    warning = stats.collapse_warning(bits=12, classes=5)
+    assert warning.startswith("the database codes collapsed (7 of 12 bits constant); likely")
+    assert code_statistics(rng.standard_normal((500, 12))).collapse_warning(12, 5) is None
 
 
 def test_empty_outputs_are_refused():
