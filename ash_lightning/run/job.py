@@ -33,12 +33,15 @@ def _entry(metrics: dict[str, float], cfg: DictConfig, binarize: bool) -> dict[s
 def _table_rows(cfg: DictConfig, test: dict[str, float], random: dict[str, float]) -> dict:
     """The printed table's rows: the method, then its tie-aware and other ranking, random codes.
 
-    The tie-aware rows are the expected metrics under random tie-breaking, when recorded.
+    The tie-aware rows are the Hamming ranking's expected metrics under random tie-breaking,
+    when recorded; when the main ranking is cosine they belong to the other (Hamming) ranking
+    and say so.
     """
     rows = {cfg.method: test}
     tie_aware = under_prefix(test, TIE_AWARE)
     if tie_aware:
-        rows[f"{cfg.method} (tie-aware)"] = tie_aware
+        label = "tie-aware" if cfg.retrieval.binarize else "hamming, tie-aware"
+        rows[f"{cfg.method} ({label})"] = tie_aware
     other = ranking_name(not cfg.retrieval.binarize)
     other_metrics = under_prefix(test, other)
     if other_metrics:

@@ -65,6 +65,9 @@ def test_released_conventions_are_labelled(tiny_config):
     assert results["metrics"]["test"]["convention"] == "authors"
     assert results["metrics"]["test"]["ranking"] == "cosine"
     assert results["config"]["loss"]["distance"] == "mean_squared"
+    # The tie-aware values are the other (Hamming) ranking's, and the table says so.
+    assert "| ash_u (hamming, tie-aware) | mAP |" in results["table"]
+    assert "| ash_u (tie-aware) |" not in results["table"]
 
 
 def test_ash_l_on_fundus_and_attention_none(tiny_config):
