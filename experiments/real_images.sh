@@ -20,9 +20,11 @@ declare -A methods=(
   [knn_pretrained]="system=knn"
   [ash_u_adam]="model=ash_u optimizer=adam optimizer.lr=0.0001"
   [ash_pretrained]="model=ash_pretrained optimizer=adam optimizer.lr=0.0001 model.trunk.freeze_stages=5 trainer.max_epochs=3"
+  [ash_pretrained_recipe]="system=ash_pretrained"
+  [pretrained_recipe]="system=pretrained"
   [pretrained_no_attention]="model=pretrained optimizer=adam optimizer.lr=0.0001 model.trunk.freeze_stages=5 trainer.max_epochs=3"
 )
-order=${METHODS:-itq_pixels mhf_pixels itq_pretrained lsh_pretrained mhf_pretrained knn_pretrained ash_u_adam ash_pretrained pretrained_no_attention}
+order=${METHODS:-itq_pixels mhf_pixels itq_pretrained lsh_pretrained mhf_pretrained knn_pretrained ash_u_adam ash_pretrained pretrained_no_attention ash_pretrained_recipe pretrained_recipe}
 for name in $order; do
   for seed in $seeds; do
     run="$out/$name/$seed"

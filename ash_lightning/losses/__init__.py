@@ -8,6 +8,7 @@ from ash_lightning.losses.contrastive_hash_loss import ContrastiveHashLoss
 from ash_lightning.losses.dpsh_likelihood_loss import DPSHLikelihoodLoss
 from ash_lightning.losses.dsh_loss import DSHLoss
 from ash_lightning.losses.fine_triplet_loss import FineTripletLoss
+from ash_lightning.losses.in_batch_pairs import InBatchPairs
 from ash_lightning.losses.regime import HashingLoss, TrainingRegime
 from ash_lightning.losses.triplet_cross_entropy_loss import TripletCrossEntropyLoss
 from ash_lightning.losses.weighted_likelihood_loss import WeightedLikelihoodLoss
@@ -18,6 +19,7 @@ __all__ = [
     "DSHLoss",
     "FineTripletLoss",
     "HashingLoss",
+    "InBatchPairs",
     "TrainingRegime",
     "TripletCrossEntropyLoss",
     "WeightedLikelihoodLoss",

@@ -1,0 +1,34 @@
+"""ASH's contrastive loss over in-batch pairs with a batch-normalised head, config to metrics."""
+
+import math
+
+from hydra.utils import instantiate
+
+from ash_lightning.lightning.labelled_batch_module import LabelledBatchHashingModule
+from ash_lightning.lightning.modules import hashing_module
+from ash_lightning.run.job import train
+
+IN_BATCH = (
+    "loss=in_batch_contrastive",
+    "model.head.batch_norm=true",
+    "optimizer=adam",
+    "optimizer.lr=0.0001",
+    "data.batch_size=16",
+    "trainer.max_epochs=3",
+)
+
+
+def test_in_batch_pairs_train_ash_u_end_to_end(tiny_config):
+    results = train(tiny_config(*IN_BATCH))
+    test = results["metrics"]["test"]["metrics"]
+    assert all(math.isfinite(value) for value in test.values())
+    assert results["code_statistics"]["test"]["distinct_codes"] >= 1
+    assert results["selection"]["monitor"] == "val/mAP@10"
+
+
+def test_the_in_batch_loss_gets_the_labelled_batch_module(tiny_config):
+    cfg = tiny_config(*IN_BATCH)
+    module = hashing_module(
+        instantiate(cfg.model), instantiate(cfg.loss), instantiate(cfg.optimizer)
+    )
+    assert isinstance(module, LabelledBatchHashingModule)
