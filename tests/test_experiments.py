@@ -1,9 +1,13 @@
 """The paper's three comparison experiments run end to end (reduced) and report."""
 
+import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+import yaml
 
 from ash_lightning.report import build_report
 
@@ -66,3 +70,36 @@ def test_paper_table2_and_fig3_reduced_and_report_regenerates(tmp_path):
     text = regenerated.markdown.read_text()
     for name in ("LSH", "MHF", "DSH-A", "DSH", "ASH-U"):
         assert f"| {name} |" in text
+
+
+@pytest.mark.slow
+def test_the_tuned_comparison_reruns_each_best_trial_with_seeds(tmp_path):
+    script = Path(__file__).parents[1] / "experiments" / "tuned_comparison.sh"
+    out = tmp_path / "tuned"
+    result = subprocess.run(
+        ["bash", str(script), str(out), *REDUCED, "model.head.hidden_features=256"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=1200,
+        env={
+            **os.environ,
+            "PYTHON": sys.executable,
+            "TRIALS": "2",
+            "SEEDS": "0,1",
+            "METHODS": "dsh",
+        },
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    best = yaml.safe_load((out / "dsh" / "search" / "optimization_results.yaml").read_text())
+    seeds = [
+        json.loads(path.read_text())
+        for path in sorted((out / "dsh" / "best").glob("*/results.json"))
+    ]
+    assert [run["seed"] for run in seeds] == [0, 1]
+    for run in seeds:
+        assert run["config"]["optimizer"]["lr"] == pytest.approx(
+            best["best_params"]["optimizer.lr"]
+        )
+        assert run["r"] == pytest.approx(best["best_params"]["r"])
+        assert run["selection"]["monitor"] == "val/mAP@10"

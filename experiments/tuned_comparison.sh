@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Equal-budget tuning, then 3 seeds of each method's best trial, one command:
+#
+#   experiments/tuned_comparison.sh OUT_DIR [overrides...]
+#   experiments/tuned_comparison.sh multirun/tuned data=eye_diseases_4class bits=12
+#
+# For each method of METHODS (its overrides below):
+#   1. `python -m ash_lightning hparams_search=optuna <method> [overrides]` into OUT_DIR/<method>/search:
+#      TRIALS (default 12) TPE trials over optimizer.lr, optimizer.weight_decay and r, each
+#      scored by its selected checkpoint's val/mAP@10, never a test metric;
+#   2. the best trial's values, read from OUT_DIR/<method>/search/optimization_results.yaml;
+#   3. `python -m ash_lightning -m <method> <best values> seed=SEEDS [overrides]` into
+#      OUT_DIR/<method>/best, each seed tested once by its best-validation checkpoint.
+# Then one report over every OUT_DIR/*/best: `python -m ash_lightning.report OUT_DIR/*/best`.
+# One failing method is reported and the others go on; the exit status is 1 if any failed.
+set -uo pipefail
+out=${1:?usage: experiments/tuned_comparison.sh OUT_DIR [overrides...]}
+shift
+python=${PYTHON:-python}
+trials=${TRIALS:-12}
+seeds=${SEEDS:-0,1,2}
+declare -A methods=(
+  [ash_u]="system=ash_u"
+  [ash_l]="system=ash_l"
+  [dpsh]="model=dpsh"
+  [dpsh_a]="model=dpsh_a"
+  [dsh]="model=dsh"
+  [dsh_a]="model=dsh_a"
+  [drh]="model=drh"
+  [ath]="system=ath"
+  [mirror]="system=mirror"
+  [agdh]="system=agdh"
+  [ash_pretrained]="system=ash_pretrained"
+  [pretrained]="system=pretrained"
+)
+order=${METHODS:-ash_u ash_l dpsh dpsh_a dsh dsh_a drh ath mirror agdh ash_pretrained pretrained}
+failed=0
+mkdir -p "$out"
+for name in $order; do
+  spec=${methods[$name]:?unknown method $name (one of: ${!methods[*]})}
+  started=$(date +%s)
+  search="$out/$name/search"
+  # shellcheck disable=SC2086  # $spec holds several overrides
+  if ! "$python" -m ash_lightning hparams_search=optuna $spec "hydra.sweeper.n_trials=$trials" \
+      "hydra.sweep.dir=$search" trainer.enable_progress_bar=false "$@" >"$out/$name.search.log" 2>&1; then
+    echo "FAILED $name: search (see $out/$name.search.log)"; failed=1; continue
+  fi
+  mapfile -t best < <("$python" -c '
+import sys
+from omegaconf import OmegaConf
+for key, value in OmegaConf.load(sys.argv[1]).best_params.items():
+    print(f"{key}={value}")' "$search/optimization_results.yaml")
+  # shellcheck disable=SC2086
+  if ! "$python" -m ash_lightning -m $spec "${best[@]}" "seed=$seeds" "hydra.sweep.dir=$out/$name/best" \
+      trainer.enable_progress_bar=false "$@" >"$out/$name.best.log" 2>&1; then
+    echo "FAILED $name: seeds (see $out/$name.best.log)"; failed=1; continue
+  fi
+  echo "done   $name: ${best[*]} ($(( $(date +%s) - started )) s)"
+done
+exit $failed
