@@ -32,3 +32,13 @@ def test_the_in_batch_loss_gets_the_labelled_batch_module(tiny_config):
         instantiate(cfg.model), instantiate(cfg.loss), instantiate(cfg.optimizer)
     )
     assert isinstance(module, LabelledBatchHashingModule)
+
+
+def test_the_pretrained_ash_recipe_trains_end_to_end_with_its_backbone_frozen(tiny_config):
+    cfg = tiny_config("system=ash_pretrained", "trainer.max_epochs=1", "data.batch_size=16")
+    net = instantiate(cfg.model)
+    assert not any(p.requires_grad for p in net.trunk.blocks.parameters())
+    results = train(cfg)
+    assert results["method"] == "ash_pretrained"
+    assert all(math.isfinite(value) for value in results["metrics"]["test"]["metrics"].values())
+    assert results["config"]["loss"]["_target_"] == "ash_lightning.losses.InBatchPairs"
