@@ -24,10 +24,13 @@ def run(cfg: DictConfig) -> float:
         results = train(cfg)
     except (ConfigError, InstantiationException) as error:
         sys.exit(f"config error: {one_line_message(error)}")
+    stage = results["table_stage"]
+    queries = results["queries"] if stage == "test" else results["val_queries"]
+    untouched = "" if stage == "test" else "; test=false: the test split is untouched"
     print(
-        f"\nRetrieval on {results['queries']} test queries against a database of "
+        f"\nRetrieval on {queries} {stage} queries against a database of "
         f"{results['database']} ({cfg.bits} bits, {cfg.metrics.convention} metrics, "
-        f"{results['metrics']['test']['ranking']} ranking):\n"
+        f"{results['metrics'][stage]['ranking']} ranking{untouched}):\n"
     )
     print(results["table"])
     selection = results.get("selection")

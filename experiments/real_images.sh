@@ -22,9 +22,13 @@ declare -A methods=(
   [ash_pretrained]="model=ash_pretrained optimizer=adam optimizer.lr=0.0001 model.trunk.freeze_stages=5 trainer.max_epochs=3"
   [ash_pretrained_recipe]="system=ash_pretrained"
   [pretrained_recipe]="system=pretrained"
+  [dpsh_pretrained_recipe]="system=dpsh_pretrained"
+  [dpsh_a_pretrained_recipe]="system=dpsh_a_pretrained"
+  [dsh_pretrained_recipe]="system=dsh_pretrained"
+  [dsh_a_pretrained_recipe]="system=dsh_a_pretrained"
   [pretrained_no_attention]="model=pretrained optimizer=adam optimizer.lr=0.0001 model.trunk.freeze_stages=5 trainer.max_epochs=3"
 )
-order=${METHODS:-itq_pixels mhf_pixels itq_pretrained lsh_pretrained mhf_pretrained knn_pretrained ash_u_adam ash_pretrained pretrained_no_attention ash_pretrained_recipe pretrained_recipe}
+order=${METHODS:-itq_pixels mhf_pixels itq_pretrained lsh_pretrained mhf_pretrained knn_pretrained ash_u_adam ash_pretrained pretrained_no_attention ash_pretrained_recipe pretrained_recipe dpsh_pretrained_recipe dpsh_a_pretrained_recipe dsh_pretrained_recipe dsh_a_pretrained_recipe}
 for name in $order; do
   for seed in $seeds; do
     run="$out/$name/$seed"

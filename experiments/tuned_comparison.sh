@@ -7,7 +7,8 @@
 # For each method of METHODS (its overrides below):
 #   1. `python -m ash_lightning hparams_search=optuna <method> [overrides]` into OUT_DIR/<method>/search:
 #      TRIALS (default 12) TPE trials over optimizer.lr, optimizer.weight_decay and r, each
-#      scored by its selected checkpoint's val/mAP@10, never a test metric;
+#      scored by its selected checkpoint's val/mAP@10, never a test metric (trials run with
+#      test=false: the test split is not even encoded);
 #   2. the best trial's values, read from OUT_DIR/<method>/search/optimization_results.yaml;
 #   3. `python -m ash_lightning -m <method> <best values> seed=SEEDS [overrides]` into
 #      OUT_DIR/<method>/best, each seed tested once by its best-validation checkpoint.
@@ -32,8 +33,12 @@ declare -A methods=(
   [agdh]="system=agdh"
   [ash_pretrained]="system=ash_pretrained"
   [pretrained]="system=pretrained"
+  [dpsh_pretrained]="system=dpsh_pretrained"
+  [dpsh_a_pretrained]="system=dpsh_a_pretrained"
+  [dsh_pretrained]="system=dsh_pretrained"
+  [dsh_a_pretrained]="system=dsh_a_pretrained"
 )
-order=${METHODS:-ash_u ash_l dpsh dpsh_a dsh dsh_a drh ath mirror agdh ash_pretrained pretrained}
+order=${METHODS:-ash_u ash_l dpsh dpsh_a dsh dsh_a drh ath mirror agdh ash_pretrained pretrained dpsh_pretrained dpsh_a_pretrained dsh_pretrained dsh_a_pretrained}
 failed=0
 mkdir -p "$out"
 for name in $order; do

@@ -15,6 +15,7 @@ def test_the_optuna_search_composes_with_its_space_and_maximises(tiny_config):
     assert sweeper._target_.endswith("OptunaSweeper") and sweeper.direction == "maximize"
     assert set(sweeper.params) == {"optimizer.lr", "optimizer.weight_decay", "r"}
     assert cfg.hydra.mode.name == "MULTIRUN"
+    assert cfg.test is False and cfg.hydra.callbacks.sweep_summary.metric == "val/mAP@10"
 
 
 def test_interval_and_tag_sweeps_pass_the_command_line_check_by_their_ends():
@@ -50,3 +51,5 @@ def test_the_sweeper_optimises_the_validation_score(tmp_path):
     trials = [json.loads(path.read_text()) for path in sweep.glob("*/results.json")]
     assert len(trials) == 2
     assert best == pytest.approx(max(trial["selection"]["score"] for trial in trials))
+    assert all(not trial["tested"] and "test" not in trial["metrics"] for trial in trials)
+    assert (sweep / "summary_val_mAPat10.md").is_file()

@@ -96,6 +96,8 @@ def record_from_results(results: Any, path: Path) -> RunRecord:
     r = _required(results, "r", config.get("r"))
     if not _is_number(r):
         raise IncompleteResults(f"'r' is not a number: {r!r}")
+    if results.get("tested") is False:
+        raise IncompleteResults("a tuning trial (test=false): never tested")
     metrics = _mapping(_required(results, "metrics"))
     test_entry = _mapping(metrics.get("test"))
     test = _metric_values(test_entry, "test")

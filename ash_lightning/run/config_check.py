@@ -78,6 +78,9 @@ def validate_config(cfg: DictConfig) -> None:
     seed = _value(cfg, "seed")
     if not _is_int(seed) or seed < 0:
         raise ConfigError(f"seed={seed}: must be an integer >= 0")
+    test = _value(cfg, "test")
+    if not isinstance(test, bool):
+        raise ConfigError(f"test={test}: must be true or false")
     topk = _value(cfg, "topk")
     topk_list = OmegaConf.to_object(topk) if OmegaConf.is_list(topk) else None
     if (

@@ -93,7 +93,8 @@ def fit_deep(
 
     Model selection is on validation only: the checkpoint callback keeps the epoch with
     the best monitored validation metric (``val/mAP@10`` by default), the validation
-    metrics are those of that checkpoint, and the test queries are encoded once, by it.
+    metrics are those of that checkpoint, and the test queries are encoded once, by it,
+    unless ``cfg.test`` is false (a tuning trial), which leaves the test split untouched.
 
     Returns:
         Validation and test metrics (from the retrieval callback), timings, the selected
@@ -116,7 +117,8 @@ def fit_deep(
     if selected is not None:
         trainer.validate(module, datamodule=datamodule, ckpt_path=selected, verbose=False)
     val = _logged(trainer, "val")
-    trainer.test(module, datamodule=datamodule, ckpt_path=selected, verbose=False)
+    if cfg.test:
+        trainer.test(module, datamodule=datamodule, ckpt_path=selected, verbose=False)
     test = _logged(trainer, "test")
     return FitOutcome(
         test_metrics=test["metrics"],

@@ -33,6 +33,9 @@ def _entry(metrics: dict[str, float], cfg: DictConfig, binarize: bool) -> dict[s
 def _table_rows(cfg: DictConfig, test: dict[str, float], random: dict[str, float]) -> dict:
     """The printed table's rows: the method, then its tie-aware and other ranking, random codes.
 
+    ``test`` and ``random`` are the test queries' metrics, or the validation queries' in a
+    tuning trial (``test=false``).
+
     The tie-aware rows are the Hamming ranking's expected metrics under random tie-breaking,
     when recorded; when the main ranking is cosine they belong to the other (Hamming) ranking
     and say so.
@@ -74,7 +77,9 @@ def train(cfg: DictConfig) -> dict[str, Any]:
 
     Database = training split, queries = test split (Fang et al., BIBM 2020, §IV); the
     retrieval metrics of the trained codes are reported beside those of random codes of
-    the same length, the chance reference.
+    the same length, the chance reference. With ``test=false`` (a tuning trial) the test
+    split is never encoded, and the table and random codes are those of the validation
+    queries.
 
     Args:
         cfg: The composed configuration (``conf/config.yaml`` and its groups).
@@ -98,8 +103,14 @@ def train(cfg: DictConfig) -> dict[str, Any]:
         outcome = fit_deep(cfg, datamodule, model, loss)
 
     splits = datamodule.splits
+    # A tuning trial (test=false) reports its validation queries and leaves the test split out.
+    stage, stage_metrics, stage_labels = (
+        ("test", outcome.test_metrics, splits.test_labels)
+        if cfg.test
+        else ("val", outcome.val_metrics, splits.val_labels)
+    )
     reference = random_code_reference(
-        splits.test_labels,
+        stage_labels,
         splits.database_labels[datamodule.database_order],
         bits=cfg.bits,
         topk=cfg.topk,
@@ -109,13 +120,12 @@ def train(cfg: DictConfig) -> dict[str, Any]:
         class_names=splits.class_names,
         tie_aware=cfg.metrics.tie_aware,
     )
-    metrics = {
-        "test": _entry(outcome.test_metrics, cfg, cfg.retrieval.binarize),
-        "random_codes": _entry(reference.metrics, cfg, binarize=True),
-    }
+    metrics = {"random_codes": _entry(reference.metrics, cfg, binarize=True)}
+    if cfg.test:
+        metrics["test"] = _entry(outcome.test_metrics, cfg, cfg.retrieval.binarize)
     if outcome.val_metrics:
         metrics["val"] = _entry(outcome.val_metrics, cfg, cfg.retrieval.binarize)
-    table = retrieval_table(_table_rows(cfg, outcome.test_metrics, reference.metrics), cfg.topk)
+    table = retrieval_table(_table_rows(cfg, stage_metrics, reference.metrics), cfg.topk)
     results = {
         "package_version": ash_lightning.__version__,
         "python": platform.python_version(),
@@ -124,7 +134,10 @@ def train(cfg: DictConfig) -> dict[str, Any]:
         "dataset": cfg.dataset,
         "bits": cfg.bits,
         "r": cfg.r,
+        "tested": bool(cfg.test),
+        "table_stage": stage,
         "queries": len(splits.test_labels),
+        "val_queries": len(splits.val_labels),
         "database": len(splits.database_labels),
         "class_names": list(splits.class_names),
         "grading": datamodule.grading,

@@ -26,10 +26,10 @@ SHALLOW_MODELS = [m for m in MODELS if MODEL_CONFIGS[m].get("_target_") == SHALL
 REAL_VALUED_REFERENCES = {"knn"}
 RELATED_SYSTEMS = {"ath", "mirror", "agdh"}  # their own architectures: they only need to build
 # "pretrained": the ImageNet EfficientNet-Lite0 trunk without attention (ash_pretrained adds it).
-PLAIN_BASELINES = {"drh", "dsh", "dpsh", "pretrained"}
+PLAIN_BASELINES = {"drh", "dsh", "dpsh", "pretrained", "dsh_pretrained", "dpsh_pretrained"}
 # ImageNet EfficientNet-Lite0 trunks end in global average pooling, blind to the corner that
 # carries the class in _separable_images (32 px: a 1 x 1 map); they are checked on texture classes.
-PRETRAINED_DEEP_MODELS = {"pretrained", "ash_pretrained"}
+PRETRAINED_DEEP_MODELS = {model for model in MODELS if model.endswith("pretrained")}
 PAIRWISE_DEEP_MODELS = [
     m
     for m in MODELS
@@ -42,7 +42,7 @@ def _has_attention(model: str) -> bool | None:
 
     Returns None for a model the rule does not classify.
     """
-    if model.startswith("ash_") or model.endswith("_a"):
+    if model.startswith("ash_") or model.endswith("_a") or model.endswith("_a_pretrained"):
         return True
     if model in PLAIN_BASELINES:
         return False
@@ -86,7 +86,7 @@ def test_the_model_configs_are_found_and_each_is_classified():
     assert {"lsh", "itq", "mhf", "knn"} <= set(SHALLOW_MODELS)
     assert REAL_VALUED_REFERENCES <= set(SHALLOW_MODELS)
     assert RELATED_SYSTEMS <= set(MODELS)
-    assert PRETRAINED_DEEP_MODELS <= set(MODELS)
+    assert {"pretrained", "ash_pretrained"} <= PRETRAINED_DEEP_MODELS
     unclassified = [model for model in MODELS if not _is_classified(model)]
     assert not unclassified, (
         f"new model configs {unclassified}: say in this file whether they are shallow, "

@@ -3,6 +3,7 @@ import json
 import pytest
 import torch
 
+from ash_lightning.data.retrieval_datamodule import RetrievalDataModule
 from ash_lightning.lightning.hashing_module import PairwiseHashingModule
 from ash_lightning.losses.contrastive_hash_loss import ContrastiveHashLoss
 from ash_lightning.nn.ash_attention import ASHAttention
@@ -43,6 +44,28 @@ def test_tiny_run_writes_results_json(tiny_config, tmp_path):
     assert (tmp_path / "checkpoints" / "last.ckpt").is_file()
     assert (tmp_path / "csv" / "metrics.csv").is_file()
     assert not list(tmp_path.glob(".results.json.*"))
+
+
+def test_a_tuning_trial_never_touches_the_test_split(tiny_config, tmp_path, monkeypatch):
+    def refuse(self):
+        raise AssertionError("test=false must not load the test queries")
+
+    monkeypatch.setattr(RetrievalDataModule, "test_dataloader", refuse)
+    results = train(tiny_config("test=false"))
+    written = json.loads((tmp_path / "results.json").read_text())
+    assert written["tested"] is False and written["table_stage"] == "val"
+    assert set(written["metrics"]) == {"val", "random_codes"}
+    assert not any(name.startswith("test_") for name in written["timings_s"])
+    assert written["selection"]["monitor"] == "val/mAP@10"
+    val = written["metrics"]["val"]["metrics"]
+    assert f"| ash_u | mAP | {val['mAP@5']:.4f} | {val['mAP@10']:.4f}" in results["table"]
+
+
+def test_a_shallow_tuning_trial_reports_validation_only(tiny_config):
+    results = train(tiny_config("model=itq", "test=false", shallow=True))
+    assert set(results["metrics"]) == {"val", "random_codes"}
+    assert results["timings_s"] == {"fit": results["timings_s"]["fit"]}
+    assert set(results["code_statistics"]) == {"val"}
 
 
 def test_same_seed_same_metrics(tiny_config, tmp_path):
