@@ -127,6 +127,12 @@ def _build_arguments(parser: argparse.ArgumentParser) -> None:
         help="unreadable images: stop or skip (default: the data config's, else error)",
     )
     parser.add_argument("--overwrite", action="store_true", help="replace an existing index")
+    parser.add_argument(
+        "--order-seed",
+        type=int,
+        default=0,
+        help="seed of the random order the cases are stored in; ties rank by it (default 0)",
+    )
     _add_encoding_options(parser)
     parser.set_defaults(handler=_build)
 
@@ -142,6 +148,7 @@ def _build(arguments: argparse.Namespace) -> None:
         batch_size=arguments.batch_size,
         on_bad_image=arguments.on_bad_image,
         progress=not arguments.no_progress,
+        order_seed=arguments.order_seed,
     )
     index, skipped = build_index(trained, source, arguments.out, settings)
     header = index.header

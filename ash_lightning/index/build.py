@@ -19,6 +19,11 @@ command that writes them. The image preparation never comes from here but from t
 indexed collection is the run's data and every image is readable (the split is drawn over
 the readable images, as in training).
 
+**Order.** The cases are stored in a seeded random permutation of the collection
+(``order_seed``, recorded in the header's ``data``), never in file order: Hamming ranks tie,
+ties are broken by position, and a ``labels.csv`` sorted by class would otherwise decide
+which of the tied cases come first. Cases added later follow in their arrival order.
+
 **Crash safety.** :func:`build_index` stores the codes and cases in a temporary sibling folder
 (``.<name>.building-*``) and renames it to the index folder only when everything is written:
 an interrupted or failed build leaves no folder that loads (the temporary folder is removed
@@ -200,6 +205,7 @@ class BuildSettings:
         batch_size: Images per forward pass.
         on_bad_image: ``"error"``/``"skip"``, or None for the data configuration's choice.
         progress: Show a progress bar while encoding.
+        order_seed: Seed of the permutation the cases are stored in.
     """
 
     index_type: str = "flat"
@@ -208,6 +214,7 @@ class BuildSettings:
     batch_size: int = 64
     on_bad_image: BadImagePolicy | None = None
     progress: bool = True
+    order_seed: int = 0
 
 
 def _label_names(manifest: Manifest, row: int) -> tuple[str, ...]:
@@ -290,7 +297,8 @@ def build_index(
         run: The trained run; its preprocessing prepares the images.
         source: The collection and its split rule.
         out_dir: The index folder to create.
-        settings: Index kind, overwrite, batch size, bad-image policy, progress bar.
+        settings: Index kind, overwrite, batch size, bad-image policy, progress bar, the
+            seed of the stored order.
 
     Returns:
         The stored index and the paths skipped as unreadable.
@@ -313,16 +321,17 @@ def build_index(
         settings.on_bad_image or source.on_bad_image,
         settings.progress,
     )
-    cases = _cases(source, encoded)
+    order = np.random.default_rng(settings.order_seed).permutation(len(encoded.kept))
+    cases = tuple(_cases(source, encoded)[position] for position in order)
+    codes = encoded.codes[order]
     params = index_parameters(settings.index_type, run.bits, len(cases), settings.options)
-    header = _header(
-        run, settings.index_type, params, {**source.description, "skipped": list(encoded.bad)}
-    )
+    data = {**source.description, "skipped": list(encoded.bad), "order_seed": settings.order_seed}
+    header = _header(run, settings.index_type, params, data)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.building-", dir=out_dir.parent))
     try:
         staging.chmod(permissions(0o777))
-        faiss_index = create_index(settings.index_type, params, encoded.codes)
+        faiss_index = create_index(settings.index_type, params, codes)
         index = save_generation(CaseIndex(staging, header, faiss_index, cases))
         _publish(staging, out_dir, settings.overwrite)
     except BaseException:

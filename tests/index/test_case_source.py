@@ -67,8 +67,10 @@ def test_class_folders_without_a_column_are_split_as_the_run_would(indexed, tmp_
     code, text, err = run_cli([*argv, "--no-progress"], capsys)
     assert code == 0, err
     built = load_case_index(out)
-    labels = np.array([int(case.labels[0][-1]) for case in built.cases])
-    assert [case.split for case in built.cases] == assign_splits(labels, None, SplitRule())
+    in_file_order = sorted(built.cases, key=lambda case: case.path)  # class folder, then name
+    assert built.cases != in_file_order  # stored in a seeded random order
+    labels = np.array([int(case.labels[0][-1]) for case in in_file_order])
+    assert [case.split for case in in_file_order] == assign_splits(labels, None, SplitRule())
     assert f"splits: database {[c.split for c in built.cases].count('database')}" in text
 
 

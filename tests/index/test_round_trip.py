@@ -32,8 +32,12 @@ def test_build_records_every_case_and_the_run(indexed):
     assert header.data["source"] == "folder" and header.data["root"] == str(indexed.data)
     splits = [case.split for case in index.cases]
     assert (splits.count("database"), splits.count("val"), splits.count("test")) == (200, 50, 50)
+    rows = (indexed.data / "labels.csv").read_text().splitlines()[1:]
+    file_order = [str(indexed.data / row.split(",")[0]) for row in rows]
+    seeded = np.random.default_rng(0).permutation(len(file_order))
+    assert header.data["order_seed"] == 0
+    assert [case.path for case in index.cases] == [file_order[i] for i in seeded]
     first = index.cases[0]
-    assert first.path == str(indexed.data / "images/database/database_00000.png")
     assert len(first.labels) == 1 and first.labels[0].startswith("grade_")
     assert sorted(path.name for path in indexed.index.iterdir()) == [
         "cases-000001.jsonl",
