@@ -1,16 +1,22 @@
 #!/usr/bin/env bash
 # Deep and shallow hashing on the public 4-class fundus set (shared/data/eye_diseases_4class),
-# the paper's 10 % query protocol, K = 12, 3 seeds, one run at a time (2 CPU cores), then the
-# report. Every run is `python -m ash_lightning <method overrides> data=eye_diseases_4class
-# seed=<seed> bits=12 hydra.run.dir=OUT/<name>/<seed>`.
+# the paper's 10 % query protocol, 3 seeds, one run at a time (2 CPU cores). Every run is
+# `python -m ash_lightning <method overrides> data=eye_diseases_4class seed=<seed> bits=<K>
+# hydra.run.dir=<run>`, with <run> = OUT/<name>/<seed> at K = 12 and OUT/<name>/k<K>/<seed>
+# otherwise; experiments/real_images_table.py tabulates them. A run folder that already holds
+# a results.json is kept, so an interrupted script picks up where it stopped. A failed run is
+# reported and the others go on; the exit status is 1 if any failed.
 #
 #   experiments/real_images.sh OUT_DIR [overrides...]
 #   experiments/real_images.sh multirun/real_images            # the CPU setting we ran (64 px)
+#   BITS=48 METHODS="itq_pretrained ash_pretrained_recipe" experiments/real_images.sh multirun/real_images
 set -euo pipefail
 out=${1:?usage: experiments/real_images.sh OUT_DIR [overrides...]}
 shift
 python=${PYTHON:-python}
 seeds=${SEEDS:-0 1 2}
+bits=${BITS:-12}
+failed=0
 declare -A methods=(
   [itq_pixels]="model=itq"
   [mhf_pixels]="model=mhf"
@@ -26,19 +32,33 @@ declare -A methods=(
   [dpsh_a_pretrained_recipe]="system=dpsh_a_pretrained"
   [dsh_pretrained_recipe]="system=dsh_pretrained"
   [dsh_a_pretrained_recipe]="system=dsh_a_pretrained"
-  [pretrained_no_attention]="model=pretrained optimizer=adam optimizer.lr=0.0001 model.trunk.freeze_stages=5 trainer.max_epochs=3"
+  [ash_l_adam]="model=ash_l optimizer=adam optimizer.lr=0.0001"
+  [dpsh_adam]="model=dpsh optimizer=adam optimizer.lr=0.0001"
+  [dpsh_a_adam]="model=dpsh_a optimizer=adam optimizer.lr=0.0001"
+  [dsh_adam]="model=dsh optimizer=adam optimizer.lr=0.0001"
+  [dsh_a_adam]="model=dsh_a optimizer=adam optimizer.lr=0.0001"
+  [drh_adam]="model=drh optimizer=adam optimizer.lr=0.0001"
+  [ath_system]="system=ath"
+  [mirror_system]="system=mirror"
+  [agdh_system]="system=agdh"
 )
-order=${METHODS:-itq_pixels mhf_pixels itq_pretrained lsh_pretrained mhf_pretrained knn_pretrained ash_u_adam ash_pretrained pretrained_no_attention ash_pretrained_recipe pretrained_recipe dpsh_pretrained_recipe dpsh_a_pretrained_recipe dsh_pretrained_recipe dsh_a_pretrained_recipe}
+order=${METHODS:-itq_pixels mhf_pixels itq_pretrained lsh_pretrained mhf_pretrained knn_pretrained ash_u_adam ash_pretrained ash_pretrained_recipe pretrained_recipe dpsh_pretrained_recipe dpsh_a_pretrained_recipe dsh_pretrained_recipe dsh_a_pretrained_recipe ash_l_adam dpsh_adam dpsh_a_adam dsh_adam dsh_a_adam drh_adam ath_system mirror_system agdh_system}
 for name in $order; do
   for seed in $seeds; do
     run="$out/$name/$seed"
+    [ "$bits" = 12 ] || run="$out/$name/k$bits/$seed"
+    if [ -f "$run/results.json" ]; then
+      echo "kept   $name K=$bits seed $seed ($run/results.json exists)"
+      continue
+    fi
     mkdir -p "$run"
     started=$(date +%s)
-    if "$python" -m ash_lightning ${methods[$name]} data=eye_diseases_4class seed="$seed" bits=12 \
+    if "$python" -m ash_lightning ${methods[$name]} data=eye_diseases_4class seed="$seed" bits="$bits" \
         hydra.run.dir="$run" trainer.enable_progress_bar=false "$@" >"$run/log.txt" 2>&1; then
-      echo "done   $name seed $seed ($(( $(date +%s) - started )) s)"
+      echo "done   $name K=$bits seed $seed ($(( $(date +%s) - started )) s)"
     else
-      echo "FAILED $name seed $seed (see $run/log.txt)"
+      echo "FAILED $name K=$bits seed $seed (see $run/log.txt)"; failed=1
     fi
   done
 done
+exit $failed

@@ -1,4 +1,4 @@
-"""The table of experiments/real_images.sh: mean ± std over seeds, one row per method folder.
+"""The table of experiments/real_images.sh: mean ± std over seeds, a row per method folder and K.
 
 python experiments/real_images_table.py multirun/real_images
 """
@@ -12,6 +12,7 @@ from ash_lightning.report.stats import Stats
 from ash_lightning.run.results_file import read_results
 
 COLUMNS = (
+    "K",
     "ranking",
     "mAP@10",
     "tie-aware mAP@10",
@@ -32,6 +33,7 @@ def _row(name: str, runs: list[dict[str, Any]]) -> list[str]:
     hamming = ranking == "hamming"
     return [
         name,
+        str(runs[0]["bits"]),
         ranking,
         _stats([metrics["mAP@10"] for metrics in test]),
         _stats([m["tie_aware/mAP@10"] for m in test if hamming and "tie_aware/mAP@10" in m]),
@@ -47,10 +49,12 @@ def main(out: Path) -> None:
     """Print the table of every method folder under ``out`` that holds finished seeds."""
     rows = []
     for method in sorted(path for path in out.iterdir() if path.is_dir()):
-        runs = [read_results(seed.parent) for seed in sorted(method.glob("*/results.json"))]
-        if runs:
-            rows.append(_row(method.name, runs))
-    print(markdown_table(["method", *COLUMNS], rows, left_columns=2))
+        by_bits: dict[int, list[dict[str, Any]]] = {}
+        for path in sorted(method.rglob("results.json")):
+            run = read_results(path.parent)
+            by_bits.setdefault(int(run["bits"]), []).append(run)
+        rows += [_row(method.name, by_bits[bits]) for bits in sorted(by_bits)]
+    print(markdown_table(["method", *COLUMNS], rows, left_columns=3))
 
 
 if __name__ == "__main__":

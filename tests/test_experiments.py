@@ -103,3 +103,41 @@ def test_the_tuned_comparison_reruns_each_best_trial_with_seeds(tmp_path):
         )
         assert run["r"] == pytest.approx(best["best_params"]["r"])
         assert run["selection"]["monitor"] == "val/mAP@10"
+
+
+@pytest.mark.slow
+def test_the_real_image_script_keeps_finished_runs_and_tabulates_each_k(tmp_path):
+    experiments = Path(__file__).parents[1] / "experiments"
+    out = tmp_path / "real"
+    overrides = ["data=synthetic_asoct", *REDUCED]
+
+    def run_script(bits: str) -> str:
+        env = {**os.environ, "PYTHON": sys.executable, "SEEDS": "0", "BITS": bits}
+        result = subprocess.run(
+            ["bash", str(experiments / "real_images.sh"), str(out), *overrides],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            timeout=1200,
+            env={**env, "METHODS": "itq_pixels ash_u_adam"},
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        return result.stdout
+
+    assert "done   ash_u_adam K=12 seed 0" in run_script("12")
+    assert "kept   ash_u_adam K=12 seed 0" in run_script("12")
+    assert "done   itq_pixels K=24 seed 0" in run_script("24")
+    assert json.loads((out / "itq_pixels" / "k24" / "0" / "results.json").read_text())["bits"] == 24
+    table = subprocess.run(
+        [sys.executable, str(experiments / "real_images_table.py"), str(out)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rows = [line.split(" | ")[:3] for line in table.splitlines()[2:]]
+    assert rows == [
+        ["| ash_u_adam", "12", "hamming"],
+        ["| ash_u_adam", "24", "hamming"],
+        ["| itq_pixels", "12", "hamming"],
+        ["| itq_pixels", "24", "hamming"],
+    ]
