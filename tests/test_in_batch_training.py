@@ -2,10 +2,12 @@
 
 import math
 
+import pytest
 from hydra.utils import instantiate
 
 from ash_lightning.lightning.labelled_batch_module import LabelledBatchHashingModule
 from ash_lightning.lightning.modules import hashing_module
+from ash_lightning.nn import EfficientNetTrunk
 from ash_lightning.run.job import train
 
 IN_BATCH = (
@@ -42,3 +44,24 @@ def test_the_pretrained_ash_recipe_trains_end_to_end_with_its_backbone_frozen(ti
     assert results["method"] == "ash_pretrained"
     assert all(math.isfinite(value) for value in results["metrics"]["test"]["metrics"].values())
     assert results["config"]["loss"]["_target_"] == "ash_lightning.losses.InBatchPairs"
+
+
+@pytest.mark.parametrize(
+    ("system", "backbone"),
+    [("mirror_pretrained", ("trunk", "encoder")), ("agdh_pretrained", ("trunk", "backbone"))],
+)
+def test_related_systems_train_end_to_end_on_the_frozen_pretrained_backbone(
+    tiny_config, system, backbone
+):
+    cfg = tiny_config(f"system={system}", "trainer.max_epochs=1", "data.batch_size=16")
+    extra = {"num_classes": 5} if cfg.model.get("num_classes", 0) is None else {}
+    net = instantiate(cfg.model, **extra)
+    frozen = net
+    for name in backbone:
+        frozen = getattr(frozen, name)
+    assert isinstance(frozen, EfficientNetTrunk) and not any(
+        p.requires_grad for p in frozen.parameters()
+    )
+    results = train(cfg)
+    assert results["method"] == system
+    assert all(math.isfinite(value) for value in results["metrics"]["test"]["metrics"].values())

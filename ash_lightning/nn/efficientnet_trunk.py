@@ -61,6 +61,9 @@ class EfficientNetTrunk(nn.Module):
             Lite models were trained) or ``"imagenet"`` (torchvision mean and std).
         drop_connect_rate: Stochastic-depth rate of the last block (scaled linearly with
             depth, as in the package), in training mode only.
+        pool: False returns the head's ``N x F x h x w`` map instead of pooled features, so
+            that a network attending over it (mirror attention, AGDH) uses the backbone as
+            its encoder.
     """
 
     mean: Tensor
@@ -76,6 +79,7 @@ class EfficientNetTrunk(nn.Module):
         freeze_stages: int = -1,
         normalization: Normalization = "efficientnet_lite",
         drop_connect_rate: float = 0.2,
+        pool: bool = True,
     ) -> None:
         super().__init__()
         if in_channels not in (1, 3):
@@ -110,7 +114,9 @@ class EfficientNetTrunk(nn.Module):
         self.freeze_stages = freeze_stages
         self.drop_connect_rate = drop_connect_rate
         self.attention = attention(self.section_channels[self.attention_stage])
-        self.pool = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten())
+        self.pool: nn.Module = (
+            nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten()) if pool else nn.Identity()
+        )
         mean, std = NORMALIZATIONS[normalization]
         self.register_buffer("mean", torch.tensor(mean).view(1, 3, 1, 1), persistent=False)
         self.register_buffer("std", torch.tensor(std).view(1, 3, 1, 1), persistent=False)
@@ -157,7 +163,7 @@ class EfficientNetTrunk(nn.Module):
         return x
 
     def forward(self, images: Tensor) -> Tensor:
-        """Map ``N x C x H x W`` images in [-1, 1] to pooled ``N x F`` features."""
+        """Map ``N x C x H x W`` images in [-1, 1] to pooled ``N x F`` features (or the map)."""
         x = self.stem(self.normalize(images))
         if self.attention_stage == 0:
             x = self.attention(x)

@@ -24,12 +24,15 @@ MODELS = sorted(MODEL_CONFIGS)
 SHALLOW_MODELS = [m for m in MODELS if MODEL_CONFIGS[m].get("_target_") == SHALLOW_TARGET]
 # Shallow-style models whose codes are the unhashed features (ranked by cosine): no K bits.
 REAL_VALUED_REFERENCES = {"knn"}
-RELATED_SYSTEMS = {"ath", "mirror", "agdh"}  # their own architectures: they only need to build
+# Their own architectures (alone or on the ImageNet trunk): they only need to build.
+RELATED_SYSTEMS = {"ath", "mirror", "agdh", "mirror_pretrained", "agdh_pretrained"}
 # "pretrained": the ImageNet EfficientNet-Lite0 trunk without attention (ash_pretrained adds it).
 PLAIN_BASELINES = {"drh", "dsh", "dpsh", "pretrained", "dsh_pretrained", "dpsh_pretrained"}
 # ImageNet EfficientNet-Lite0 trunks end in global average pooling, blind to the corner that
 # carries the class in _separable_images (32 px: a 1 x 1 map); they are checked on texture classes.
-PRETRAINED_DEEP_MODELS = {model for model in MODELS if model.endswith("pretrained")}
+PRETRAINED_DEEP_MODELS = {
+    model for model in MODELS if model.endswith("pretrained") and model not in RELATED_SYSTEMS
+}
 PAIRWISE_DEEP_MODELS = [
     m
     for m in MODELS

