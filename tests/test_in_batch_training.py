@@ -48,7 +48,11 @@ def test_the_pretrained_ash_recipe_trains_end_to_end_with_its_backbone_frozen(ti
 
 @pytest.mark.parametrize(
     ("system", "backbone"),
-    [("mirror_pretrained", ("trunk", "encoder")), ("agdh_pretrained", ("trunk", "backbone"))],
+    [
+        ("mirror_pretrained", ("trunk", "encoder")),
+        ("agdh_pretrained", ("trunk", "backbone")),
+        ("ath_pretrained", ("trunk",)),
+    ],
 )
 def test_related_systems_train_end_to_end_on_the_frozen_pretrained_backbone(
     tiny_config, system, backbone
@@ -56,12 +60,11 @@ def test_related_systems_train_end_to_end_on_the_frozen_pretrained_backbone(
     cfg = tiny_config(f"system={system}", "trainer.max_epochs=1", "data.batch_size=16")
     extra = {"num_classes": 5} if cfg.model.get("num_classes", 0) is None else {}
     net = instantiate(cfg.model, **extra)
-    frozen = net
+    trunk = net
     for name in backbone:
-        frozen = getattr(frozen, name)
-    assert isinstance(frozen, EfficientNetTrunk) and not any(
-        p.requires_grad for p in frozen.parameters()
-    )
+        trunk = getattr(trunk, name)
+    assert isinstance(trunk, EfficientNetTrunk) and trunk.freeze_stages == trunk.num_stages + 1
+    assert not any(p.requires_grad for m in trunk.frozen_modules() for p in m.parameters())
     results = train(cfg)
     assert results["method"] == system
     assert all(math.isfinite(value) for value in results["metrics"]["test"]["metrics"].values())

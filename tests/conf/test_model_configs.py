@@ -25,7 +25,10 @@ SHALLOW_MODELS = [m for m in MODELS if MODEL_CONFIGS[m].get("_target_") == SHALL
 # Shallow-style models whose codes are the unhashed features (ranked by cosine): no K bits.
 REAL_VALUED_REFERENCES = {"knn"}
 # Their own architectures (alone or on the ImageNet trunk): they only need to build.
-RELATED_SYSTEMS = {"ath", "mirror", "agdh", "mirror_pretrained", "agdh_pretrained"}
+RELATED_SYSTEMS = {
+    *("ath", "mirror", "agdh"),
+    *("ath_pretrained", "mirror_pretrained", "agdh_pretrained"),
+}
 # "pretrained": the ImageNet EfficientNet-Lite0 trunk without attention (ash_pretrained adds it).
 PLAIN_BASELINES = {"drh", "dsh", "dpsh", "pretrained", "dsh_pretrained", "dpsh_pretrained"}
 # ImageNet EfficientNet-Lite0 trunks end in global average pooling, blind to the corner that
