@@ -5,6 +5,7 @@ from hydra.utils import instantiate
 from ash_lightning.lightning.hashing_module import PairwiseHashingModule
 from ash_lightning.run.deep_fit import build_trainer
 from ash_lightning.run.job import train
+from ash_lightning.tracking.trackers import build_loggers
 
 
 @pytest.mark.slow
@@ -22,7 +23,7 @@ def test_ddp_cpu_metrics_equal_single_process_evaluation_of_its_checkpoint(tiny_
         loss=instantiate(single.loss),
         optimizer=instantiate(single.optimizer),
     )
-    trainer = build_trainer(single, datamodule)
+    trainer = build_trainer(single, datamodule, build_loggers(single))
     pl.seed_everything(0)
     trainer.test(
         module,

@@ -17,6 +17,7 @@ from ash_lightning.data.retrieval_datamodule import (
 from ash_lightning.lightning.code_buffer import CodeBuffer
 from ash_lightning.retrieval import evaluate_retrieval
 from ash_lightning.retrieval.code_statistics import CodeStatistics, code_statistics
+from ash_lightning.retrieval.evaluated_codes import EvaluatedCodes
 from ash_lightning.retrieval.metric_keys import with_prefix
 
 
@@ -35,7 +36,9 @@ class RetrievalEvaluation(pl.Callback):
     the datamodule's seeded ``database_order``, so ties never follow the file order, and
     the database codes' usage (``val/distinct_codes``, ``val/bit_balance``,
     ``val/constant_bits``) is logged beside the metrics; collapsed test codes raise a
-    warning naming the likely causes. Nothing runs during Lightning's sanity check.
+    warning naming the likely causes. The outputs of the last test evaluation stay in
+    ``test_codes`` (on global rank 0) for the trackers' figures. Nothing runs during
+    Lightning's sanity check.
 
     Reference: Fang et al., BIBM 2020, §IV-B (database = training set, queries = test
     set, Faiss indexing, mHR / mAP / mRR over the top-k returned list).
@@ -66,6 +69,7 @@ class RetrievalEvaluation(pl.Callback):
         self.tie_aware = tie_aware
         self.buffers: dict[int, CodeBuffer] = {}
         self.started_at = 0.0
+        self.test_codes: EvaluatedCodes | None = None
 
     def _reset(self) -> None:
         self.buffers = {QUERY_LOADER: CodeBuffer(), DATABASE_LOADER: CodeBuffer()}
@@ -111,6 +115,10 @@ class RetrievalEvaluation(pl.Callback):
                 tie_aware=self.tie_aware,
             )
             evaluated = (result, code_statistics(database))
+            if stage == "test":
+                self.test_codes = EvaluatedCodes(
+                    queries, query_labels, database[order], database_labels[order], order
+                )
         evaluated = trainer.strategy.broadcast(evaluated, src=0)
         if evaluated is None:
             raise RuntimeError("global rank 0 broadcast no retrieval result")

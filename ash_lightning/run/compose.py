@@ -7,9 +7,14 @@ from hydra import compose, initialize_config_module
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, open_dict
 
+from ash_lightning.tracking.resolvers import register_resolvers
+
 CONFIG_MODULE = "ash_lightning.conf"
 CONFIG_PATH = f"pkg://{CONFIG_MODULE}"
 CONFIG_NAME = "config"
+
+# The logger configs name their runs through these; both entry points import this module.
+register_resolvers()
 
 
 def compose_config(

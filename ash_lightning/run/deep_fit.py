@@ -1,6 +1,7 @@
 """Fit a deep hashing network with Lightning and read back its retrieval metrics."""
 
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +10,7 @@ import torch
 from hydra.utils import instantiate
 from omegaconf import DictConfig
 from pytorch_lightning.callbacks import ModelCheckpoint
+from pytorch_lightning.loggers import Logger
 from torch import nn
 
 from ash_lightning.data.retrieval_datamodule import RetrievalDataModule
@@ -25,7 +27,9 @@ TIMING_NAMES = ("encode_s", "index_build_s", "search_s")
 CODE_STATISTICS = tuple(CodeStatistics.__dataclass_fields__)
 
 
-def build_trainer(cfg: DictConfig, datamodule: RetrievalDataModule) -> pl.Trainer:
+def build_trainer(
+    cfg: DictConfig, datamodule: RetrievalDataModule, loggers: Sequence[Logger]
+) -> pl.Trainer:
     """The configured trainer; it reloads the training pairs every epoch when they are redrawn."""
     callbacks = [instantiate(callback) for callback in cfg.callbacks.values()]
     found = [callback for callback in callbacks if isinstance(callback, RetrievalEvaluation)]
@@ -33,11 +37,10 @@ def build_trainer(cfg: DictConfig, datamodule: RetrievalDataModule) -> pl.Traine
         raise ValueError(
             f"callbacks must contain exactly one RetrievalEvaluation, found {len(found)}"
         )
-    logger = instantiate(cfg.logger) if cfg.get("logger") else False
     return instantiate(
         cfg.trainer,
         callbacks=callbacks,
-        logger=logger,
+        logger=list(loggers) or False,
         reload_dataloaders_every_n_epochs=1 if datamodule.redraw_pairs_each_epoch else 0,
     )
 
@@ -55,6 +58,13 @@ def _logged(trainer: pl.Trainer, stage: str) -> dict[str, dict[str, float]]:
         "timings": {name: value for name, value in logged.items() if name in TIMING_NAMES},
         "codes": {name: value for name, value in logged.items() if name in CODE_STATISTICS},
     }
+
+
+def _evaluation(trainer: pl.Trainer) -> RetrievalEvaluation:
+    """The trainer's retrieval callback (:func:`build_trainer` makes sure there is one)."""
+    # Lightning assigns Trainer.callbacks at runtime but does not declare it.
+    callbacks = trainer.callbacks  # type: ignore[attr-defined]
+    return next(c for c in callbacks if isinstance(c, RetrievalEvaluation))
 
 
 def _selection(trainer: pl.Trainer, output_dir: Path) -> dict[str, Any] | None:
@@ -78,7 +88,11 @@ def _selection(trainer: pl.Trainer, output_dir: Path) -> dict[str, Any] | None:
 
 
 def fit_deep(
-    cfg: DictConfig, datamodule: RetrievalDataModule, net: nn.Module, loss: HashingLoss
+    cfg: DictConfig,
+    datamodule: RetrievalDataModule,
+    net: nn.Module,
+    loss: HashingLoss,
+    loggers: Sequence[Logger],
 ) -> FitOutcome:
     """Train ``net`` on pairs, triplets or labelled batches (the loss decides), then test it.
 
@@ -90,6 +104,7 @@ def fit_deep(
             for evaluation.
         net: The hashing network of ``cfg.model``.
         loss: The training loss of ``cfg.loss``.
+        loggers: The run's loggers (:func:`ash_lightning.tracking.trackers.build_loggers`).
 
     Model selection is on validation only: the checkpoint callback keeps the epoch with
     the best monitored validation metric (``val/mAP@10`` by default), the validation
@@ -107,7 +122,7 @@ def fit_deep(
         raise ConfigError(
             f"loss={loss_name} needs a model with a class head (e.g. model=ath): {error}"
         ) from error
-    trainer = build_trainer(cfg, datamodule)
+    trainer = build_trainer(cfg, datamodule, loggers)
     started = time.perf_counter()
     trainer.fit(module, datamodule=datamodule)
     fit_s = time.perf_counter() - started
@@ -133,4 +148,5 @@ def fit_deep(
         is_global_zero=trainer.is_global_zero,
         selection=selection,
         code_statistics={"val": val["codes"], "test": test["codes"]},
+        test_codes=_evaluation(trainer).test_codes,
     )

@@ -3,6 +3,8 @@
 from dataclasses import dataclass, field
 from typing import Any
 
+from ash_lightning.retrieval.evaluated_codes import EvaluatedCodes
+
 
 @dataclass(frozen=True)
 class FitOutcome:
@@ -20,6 +22,8 @@ class FitOutcome:
             1-based ``epoch``, ``checkpoint``), or None without selection (shallow methods).
         code_statistics: Usage of the code space by the database codes per stage, e.g.
             ``{"test": {"distinct_codes": 37.0, "bit_balance": 0.4, "constant_bits": 3.0}}``.
+        test_codes: The outputs the test ranked (for the trackers' figures), or None when
+            untested or on a process other than global rank 0.
     """
 
     test_metrics: dict[str, float]
@@ -29,3 +33,4 @@ class FitOutcome:
     is_global_zero: bool = True
     selection: dict[str, Any] | None = None
     code_statistics: dict[str, dict[str, float]] = field(default_factory=dict)
+    test_codes: EvaluatedCodes | None = None

@@ -7,6 +7,8 @@ from typing import Any, cast
 import pytorch_lightning as pl
 from hydra.utils import instantiate
 from omegaconf import DictConfig, OmegaConf, open_dict
+from pytorch_lightning.loggers import Logger
+from torch import nn
 
 import ash_lightning
 from ash_lightning.data.retrieval_datamodule import RetrievalDataModule
@@ -17,9 +19,18 @@ from ash_lightning.retrieval.evaluation import ranking_name
 from ash_lightning.retrieval.metric_keys import TIE_AWARE, parse_metric_key, under_prefix
 from ash_lightning.run.config_check import ConfigError, validate_config
 from ash_lightning.run.deep_fit import fit_deep
+from ash_lightning.run.fit_outcome import FitOutcome
 from ash_lightning.run.results_file import RESULTS_FILENAME, write_json_atomically
 from ash_lightning.run.shallow_fit import fit_shallow
 from ash_lightning.shallow import ShallowHashingModel
+from ash_lightning.tracking.run_media import RunMedia, run_media
+from ash_lightning.tracking.trackers import (
+    build_loggers,
+    finish_tracking,
+    report_to_trackers,
+    start_tracking,
+    wants_media,
+)
 
 
 def _entry(metrics: dict[str, float], cfg: DictConfig, binarize: bool) -> dict[str, Any]:
@@ -81,6 +92,10 @@ def train(cfg: DictConfig) -> dict[str, Any]:
     split is never encoded, and the table and random codes are those of the validation
     queries.
 
+    The configured tracker (``logger=``) gets one run per call: the resolved config at the
+    start, the summary and test figures at the end, and it is finished even when the run
+    fails, so that the jobs of a multirun never share a tracked run.
+
     Args:
         cfg: The composed configuration (``conf/config.yaml`` and its groups).
 
@@ -91,7 +106,24 @@ def train(cfg: DictConfig) -> dict[str, Any]:
     output_dir = Path(cfg.output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
     pl.seed_everything(cfg.seed, workers=True)
+    config = _resolved_without_hydra(cfg)
+    loggers = build_loggers(cfg)
+    start_tracking(loggers, config)
+    try:
+        results, media = _fit_and_record(cfg, config, loggers)
+        report_to_trackers(loggers, config, results, media)
+    except BaseException:
+        finish_tracking(loggers, failed=True)
+        raise
+    finish_tracking(loggers)
+    return results
 
+
+def _fit_and_record(
+    cfg: DictConfig, config: dict[str, Any], loggers: list[Logger]
+) -> tuple[dict[str, Any], RunMedia | None]:
+    """Fit, test and write ``results.json``; the figures when a tracker shows them."""
+    output_dir = Path(cfg.output_dir)
     loss = instantiate(cfg.loss)
     if not isinstance(loss, HashingLoss):
         raise ConfigError(f"loss={cfg.loss._target_} is not a HashingLoss")
@@ -100,7 +132,7 @@ def train(cfg: DictConfig) -> dict[str, Any]:
     if isinstance(model, ShallowHashingModel):
         outcome = fit_shallow(cfg, datamodule, model)
     else:
-        outcome = fit_deep(cfg, datamodule, model, loss)
+        outcome = fit_deep(cfg, datamodule, model, loss, loggers)
 
     splits = datamodule.splits
     # A tuning trial (test=false) reports its validation queries and leaves the test split out.
@@ -148,11 +180,31 @@ def train(cfg: DictConfig) -> dict[str, Any]:
         "timings_s": outcome.timings_s,
         "memory_mb": outcome.memory_mb,
         "table": table,
-        "config": _resolved_without_hydra(cfg),
+        "config": config,
     }
     if outcome.is_global_zero:
         write_json_atomically(results, output_dir / RESULTS_FILENAME)
-    return results
+    return results, _media(outcome, datamodule, model, loggers)
+
+
+def _media(
+    outcome: FitOutcome,
+    datamodule: RetrievalDataModule,
+    model: nn.Module | ShallowHashingModel,
+    loggers: list[Logger],
+) -> RunMedia | None:
+    """The test figures, drawn only when a tracker shows them and the run was tested."""
+    if outcome.test_codes is None or not wants_media(loggers):
+        return None
+    splits = datamodule.splits
+    return run_media(
+        outcome.test_codes,
+        splits.test_images,
+        splits.database_images,
+        splits.class_names,
+        outcome.test_metrics,
+        net=None if isinstance(model, ShallowHashingModel) else model,
+    )
 
 
 def validation_objective(cfg: DictConfig, results: dict[str, Any]) -> float:

@@ -8,6 +8,7 @@ from omegaconf import DictConfig
 from ash_lightning.data.retrieval_datamodule import RetrievalDataModule
 from ash_lightning.retrieval import evaluate_retrieval
 from ash_lightning.retrieval.code_statistics import code_statistics
+from ash_lightning.retrieval.evaluated_codes import EvaluatedCodes
 from ash_lightning.run.fit_outcome import FitOutcome
 from ash_lightning.shallow import ShallowHashingModel
 
@@ -83,4 +84,7 @@ def fit_shallow(
             **{f"test_{name}": value for name, value in test.timings.items()},
         },
         code_statistics={"test": statistics.as_dict()},
+        test_codes=EvaluatedCodes(
+            test_queries, splits.test_labels, database, database_labels, order
+        ),
     )

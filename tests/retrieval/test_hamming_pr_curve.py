@@ -9,8 +9,10 @@ def _brute_force(queries, query_labels, database, database_labels, radius):
     returned = relevant_returned = relevant_total = 0
     for query, query_label in zip(queries, query_labels, strict=True):
         for item, item_label in zip(database, database_labels, strict=True):
-            relevant = bool(np.any(query_label & item_label)) if np.ndim(query_label) else (
-                query_label == item_label
+            relevant = (
+                bool(np.any(query_label & item_label))
+                if np.ndim(query_label)
+                else (query_label == item_label)
             )
             within = sum((q >= 0) != (b >= 0) for q, b in zip(query, item, strict=True)) <= radius
             relevant_total += relevant

@@ -15,6 +15,7 @@ from ash_lightning.run.config_check import ConfigError, validate_config
 from ash_lightning.run.deep_fit import build_trainer
 from ash_lightning.run.job import train, validation_objective
 from ash_lightning.run.trained_run import load_trained_run
+from ash_lightning.tracking.trackers import build_loggers
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +95,7 @@ def test_the_sweep_objective_is_the_validation_score_never_the_test_one(selected
 
 def test_early_stopping_watches_the_same_monitor_with_the_configured_patience(tiny_config):
     cfg = tiny_config("callbacks=early_stopping", "callbacks.early_stopping.patience=2")
-    trainer = build_trainer(cfg, instantiate(cfg.data))
+    trainer = build_trainer(cfg, instantiate(cfg.data), build_loggers(cfg))
     stopping = [c for c in trainer.callbacks if isinstance(c, EarlyStopping)]
     assert len(stopping) == 1
     assert stopping[0].monitor == "val/mAP@10" and stopping[0].patience == 2
