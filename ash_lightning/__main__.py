@@ -1,14 +1,18 @@
 """``python -m ash_lightning [overrides]``: train, evaluate and print a retrieval table."""
 
 import sys
+from pathlib import Path
 
 import hydra
+from hydra.core.hydra_config import HydraConfig
 from hydra.errors import InstantiationException
+from hydra.types import RunMode
 from omegaconf import DictConfig
 
 from ash_lightning.run.command_line import check_command_line, one_line_message
 from ash_lightning.run.compose import CONFIG_NAME, CONFIG_PATH
 from ash_lightning.run.config_check import ConfigError
+from ash_lightning.run.failed_jobs import failures_of_last_multirun, record_failure
 
 
 @hydra.main(config_path=CONFIG_PATH, config_name=CONFIG_NAME, version_base="1.3")
@@ -22,8 +26,15 @@ def run(cfg: DictConfig) -> float:
 
     try:
         results = train(cfg)
-    except (ConfigError, InstantiationException) as error:
-        sys.exit(f"config error: {one_line_message(error)}")
+    except Exception as error:
+        if HydraConfig.get().mode != RunMode.MULTIRUN:
+            if isinstance(error, ConfigError | InstantiationException):
+                sys.exit(f"config error: {one_line_message(error)}")
+            raise
+        # One failing job of a sweep must not stop the others (run/failed_jobs.py).
+        prefix = "config error: " if isinstance(error, ConfigError | InstantiationException) else ""
+        record_failure(Path(cfg.output_dir), error, prefix + one_line_message(error))
+        return float("nan")
     stage = results["table_stage"]
     queries = results["queries"] if stage == "test" else results["val_queries"]
     untouched = "" if stage == "test" else "; test=false: the test split is untouched"
@@ -50,6 +61,8 @@ def main() -> None:
     except ConfigError as error:
         sys.exit(f"config error: {error}")
     run()
+    if failures_of_last_multirun():
+        sys.exit(1)
 
 
 if __name__ == "__main__":

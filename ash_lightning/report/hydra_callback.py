@@ -6,6 +6,7 @@ from typing import Any
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig
 
+from ash_lightning.report.collect import NoResultsError
 from ash_lightning.report.report import build_report
 
 
@@ -25,5 +26,9 @@ class ReportOnMultirunEnd(Callback):
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
         """Write ``report.md``, the CSV tables and the Fig. 3 PNGs into the sweep folder."""
         sweep_dir = Path(config.hydra.sweep.dir)
-        paths = build_report([sweep_dir], sweep_dir, metric_k=self.metric_k)
+        try:
+            paths = build_report([sweep_dir], sweep_dir, metric_k=self.metric_k)
+        except NoResultsError as error:
+            print(f"\nno comparison report: {error}")
+            return
         print(f"\ncomparison report: {paths.markdown}")

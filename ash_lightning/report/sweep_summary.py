@@ -94,7 +94,11 @@ class SweepSummary(Callback):
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
         """Write and print the summary of the finished sweep."""
         sweep_dir = Path(config.hydra.sweep.dir)
-        markdown, csv_text = summarize_sweep(sweep_dir, self.rows, self.columns, self.metric)
+        try:
+            markdown, csv_text = summarize_sweep(sweep_dir, self.rows, self.columns, self.metric)
+        except FileNotFoundError as error:
+            print(f"\nno sweep summary: {error}")
+            return
         stem = "summary_" + self.metric.replace("/", "_").replace("@", "at")
         (sweep_dir / f"{stem}.md").write_text(markdown)
         (sweep_dir / f"{stem}.csv").write_text(csv_text)
