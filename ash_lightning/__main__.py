@@ -22,6 +22,8 @@ def run(cfg: DictConfig) -> float:
     The returned value is the monitored validation metric (``val/mAP@10`` by default) of
     the selected checkpoint, never a test metric, so a sweeper tunes on validation only.
     """
+    from pytorch_lightning.utilities import rank_zero_only
+
     from ash_lightning.run.job import train, validation_objective
 
     try:
@@ -35,6 +37,9 @@ def run(cfg: DictConfig) -> float:
         prefix = "config error: " if isinstance(error, ConfigError | InstantiationException) else ""
         record_failure(Path(cfg.output_dir), error, prefix + one_line_message(error))
         return float("nan")
+    # A DDP child process: the parent prints. rank_zero_only.rank is set at run time.
+    if rank_zero_only.rank != 0:  # type: ignore[attr-defined]
+        return validation_objective(cfg, results)
     stage = results["table_stage"]
     queries = results["queries"] if stage == "test" else results["val_queries"]
     untouched = "" if stage == "test" else "; test=false: the test split is untouched"

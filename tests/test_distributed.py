@@ -1,3 +1,7 @@
+import json
+import subprocess
+import sys
+
 import pytest
 import pytorch_lightning as pl
 from hydra.utils import instantiate
@@ -15,6 +19,8 @@ def test_ddp_cpu_metrics_equal_single_process_evaluation_of_its_checkpoint(tiny_
     cfg = tiny_config("trainer=ddp_cpu", "data.eval_batch_size=7", output_dir=tmp_path / "ddp")
     results = train(cfg)
     ddp_metrics = results["metrics"]["test"]["metrics"]
+    assert results["timings_s"]["epochs"] == cfg.trainer.max_epochs
+    assert results["distributed"]["world_size"] == 2
 
     single = tiny_config("trainer.devices=1", "~logger", output_dir=tmp_path / "single")
     datamodule = instantiate(single.data)
@@ -33,3 +39,45 @@ def test_ddp_cpu_metrics_equal_single_process_evaluation_of_its_checkpoint(tiny_
     )
     single_metrics = {name: float(trainer.callback_metrics[f"test/{name}"]) for name in ddp_metrics}
     assert single_metrics == pytest.approx(ddp_metrics, abs=1e-6)
+
+
+def test_a_ddp_sweep_on_cpu_writes_one_folder_with_each_job_once(tmp_path):
+    # trainer=ddp starts its second process by re-running the command line: it must re-run
+    # the job, not the sweep, and write into the job's folder.
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ash_lightning",
+            "-m",
+            "trainer=ddp",
+            "trainer.accelerator=cpu",
+            "trainer.devices=2",
+            "data.size=tiny",
+            "data.image_size=32",
+            "model.head.hidden_features=256",
+            "trainer.max_epochs=2",
+            "trainer.enable_progress_bar=false",
+            "seed=0,1",
+            "hydra.sweep.dir=sweep",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["sweep"]
+    jobs = sorted(path for path in (tmp_path / "sweep").iterdir() if path.is_dir())
+    assert [job.name for job in jobs] == ["0", "1"]
+    for job in jobs:
+        results = json.loads((job / "results.json").read_text())
+        assert results["timings_s"]["epochs"] == 2
+        assert results["distributed"] == {
+            "per_device": 16,
+            "world_size": 2,
+            "accumulate_grad_batches": 1,
+            "total": 32,
+        }
+    assert result.stderr.count("effective batch: 16 images per device x 2 process(es)") == 2
+    assert result.stdout.count("results: ") == 2  # the child processes print nothing

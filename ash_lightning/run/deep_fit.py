@@ -11,6 +11,7 @@ from hydra.utils import instantiate
 from omegaconf import DictConfig
 from pytorch_lightning.callbacks import ModelCheckpoint
 from pytorch_lightning.loggers import Logger
+from pytorch_lightning.utilities import rank_zero_info
 from torch import nn
 
 from ash_lightning.data.retrieval_datamodule import RetrievalDataModule
@@ -20,6 +21,12 @@ from ash_lightning.losses.regime import HashingLoss
 from ash_lightning.retrieval.code_statistics import CodeStatistics
 from ash_lightning.retrieval.metric_keys import is_metric_key, under_prefix
 from ash_lightning.run.config_check import ConfigError
+from ash_lightning.run.distributed import (
+    ddp_children_run_this_job,
+    describe_effective_batch,
+    effective_batch,
+    runs_on_cpu,
+)
 from ash_lightning.run.fit_outcome import FitOutcome
 from ash_lightning.run.peak_memory import peak_memory_mb
 
@@ -37,11 +44,16 @@ def build_trainer(
         raise ValueError(
             f"callbacks must contain exactly one RetrievalEvaluation, found {len(found)}"
         )
+    options: dict[str, Any] = {}
+    if cfg.trainer.get("sync_batchnorm") and runs_on_cpu(str(cfg.trainer.accelerator)):
+        rank_zero_info("sync_batchnorm needs GPUs: off for this CPU run")
+        options["sync_batchnorm"] = False
     return instantiate(
         cfg.trainer,
         callbacks=callbacks,
         logger=list(loggers) or False,
         reload_dataloaders_every_n_epochs=1 if datamodule.redraw_pairs_each_epoch else 0,
+        **options,
     )
 
 
@@ -58,6 +70,18 @@ def _logged(trainer: pl.Trainer, stage: str) -> dict[str, dict[str, float]]:
         "timings": {name: value for name, value in logged.items() if name in TIMING_NAMES},
         "codes": {name: value for name, value in logged.items() if name in CODE_STATISTICS},
     }
+
+
+def _epochs_run(trainer: pl.Trainer) -> int:
+    """Epochs trained; under ``ddp_spawn`` the parent's loop never ran, its last checkpoint did."""
+    checkpoint = trainer.checkpoint_callback
+    if trainer.current_epoch > 0 or not isinstance(checkpoint, ModelCheckpoint):
+        return int(trainer.current_epoch)
+    name = f"{checkpoint.CHECKPOINT_NAME_LAST}{checkpoint.FILE_EXTENSION}"
+    last = Path(checkpoint.dirpath) / name if checkpoint.dirpath else None
+    if last is not None and last.is_file():
+        return int(torch.load(last, map_location="cpu", weights_only=True)["epoch"]) + 1
+    return int(trainer.current_epoch)
 
 
 def _evaluation(trainer: pl.Trainer) -> RetrievalEvaluation:
@@ -123,25 +147,29 @@ def fit_deep(
             f"loss={loss_name} needs a model with a class head (e.g. model=ath): {error}"
         ) from error
     trainer = build_trainer(cfg, datamodule, loggers)
-    started = time.perf_counter()
-    trainer.fit(module, datamodule=datamodule)
-    fit_s = time.perf_counter() - started
-    fit_memory = {f"fit_{name}": value for name, value in peak_memory_mb().items()}
-    selection = _selection(trainer, Path(cfg.output_dir))
-    selected = "best" if selection is not None else None
-    if selected is not None:
-        trainer.validate(module, datamodule=datamodule, ckpt_path=selected, verbose=False)
-    val = _logged(trainer, "val")
-    if cfg.test:
-        trainer.test(module, datamodule=datamodule, ckpt_path=selected, verbose=False)
-    test = _logged(trainer, "test")
+    batch = effective_batch(cfg, trainer)
+    rank_zero_info(describe_effective_batch(batch))
+    with ddp_children_run_this_job(str(cfg.output_dir)):
+        started = time.perf_counter()
+        trainer.fit(module, datamodule=datamodule)
+        fit_s = time.perf_counter() - started
+        fit_memory = {f"fit_{name}": value for name, value in peak_memory_mb().items()}
+        selection = _selection(trainer, Path(cfg.output_dir))
+        selected = "best" if selection is not None else None
+        if selected is not None:
+            trainer.validate(module, datamodule=datamodule, ckpt_path=selected, verbose=False)
+        val = _logged(trainer, "val")
+        if cfg.test:
+            trainer.test(module, datamodule=datamodule, ckpt_path=selected, verbose=False)
+        test = _logged(trainer, "test")
+    epochs = _epochs_run(trainer)
     return FitOutcome(
         test_metrics=test["metrics"],
         val_metrics=val["metrics"],
         timings_s={
             "fit": fit_s,
-            "epochs": trainer.current_epoch,
-            "fit_per_epoch": fit_s / max(trainer.current_epoch, 1),
+            "epochs": epochs,
+            "fit_per_epoch": fit_s / max(epochs, 1),
             **{f"test_{name}": value for name, value in test["timings"].items()},
         },
         memory_mb=fit_memory,
@@ -149,4 +177,5 @@ def fit_deep(
         selection=selection,
         code_statistics={"val": val["codes"], "test": test["codes"]},
         test_codes=_evaluation(trainer).test_codes,
+        distributed=batch,
     )

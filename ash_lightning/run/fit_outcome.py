@@ -24,6 +24,8 @@ class FitOutcome:
             ``{"test": {"distinct_codes": 37.0, "bit_balance": 0.4, "constant_bits": 3.0}}``.
         test_codes: The outputs the test ranked (for the trackers' figures), or None when
             untested or on a process other than global rank 0.
+        distributed: The effective batch of a deep run: ``per_device``, ``world_size``,
+            ``accumulate_grad_batches`` and ``total`` images per optimiser step.
     """
 
     test_metrics: dict[str, float]
@@ -34,3 +36,4 @@ class FitOutcome:
     selection: dict[str, Any] | None = None
     code_statistics: dict[str, dict[str, float]] = field(default_factory=dict)
     test_codes: EvaluatedCodes | None = None
+    distributed: dict[str, Any] | None = None

@@ -175,6 +175,7 @@ def _fit_and_record(
         "grading": datamodule.grading,
         "database_order_seed": datamodule.database_order_seed,
         "selection": outcome.selection,
+        "distributed": outcome.distributed,
         "metrics": metrics,
         "code_statistics": outcome.code_statistics,
         "timings_s": outcome.timings_s,

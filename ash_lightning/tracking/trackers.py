@@ -1,6 +1,7 @@
 """Hand a finished run to its trackers: config, summary, test figures; then end their run."""
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -8,6 +9,7 @@ from hydra.utils import instantiate
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from omegaconf import DictConfig
+from pytorch_lightning.core.saving import save_hparams_to_yaml
 from pytorch_lightning.loggers import Logger, TensorBoardLogger, WandbLogger
 
 from ash_lightning.report.markdown import markdown_table
@@ -49,9 +51,16 @@ def wants_media(loggers: Sequence[Logger]) -> bool:
 
 
 def start_tracking(loggers: Sequence[Logger], config: dict[str, Any]) -> None:
-    """Record the resolved config (Hydra's own node left out) as each tracker's run config."""
+    """Start the W&B run with the resolved config (Hydra's own node left out).
+
+    Only W&B is started here, so that its run has a config even if the job fails; the
+    other loggers create their files where Lightning trains (a ``ddp_spawn`` worker must
+    be the first to write them), and TensorBoard gets the config at the end, with the
+    final metrics.
+    """
     for logger in loggers:
-        logger.log_hyperparams(config)
+        if isinstance(logger, WandbLogger):
+            logger.log_hyperparams(config)
 
 
 def _report_wandb(logger: WandbLogger, summary: dict[str, Any], media: RunMedia | None) -> None:
@@ -100,6 +109,8 @@ def _report_tensorboard(
 ) -> None:
     final = {name: value for name, value in summary.items() if isinstance(value, float)}
     logger.log_hyperparams(config, metrics=final)
+    # Lightning writes hparams.yaml once, at its first save, before the config was known.
+    save_hparams_to_yaml(Path(logger.log_dir) / logger.NAME_HPARAMS_FILE, logger.hparams)
     if media is not None:
         writer = logger.experiment
         images = {
