@@ -10,6 +10,7 @@ from ash_lightning.lightning.labelled_batch_module import LabelledBatchHashingMo
 from ash_lightning.run.checkpoint_loading import load_network
 from ash_lightning.run.config_check import ConfigError
 from ash_lightning.run.job import train
+from ash_lightning.run.network_build import build_network
 
 AGH = ("model=agdh", "loss=weighted_likelihood")
 LEARNS = ("optimizer=adam", "optimizer.lr=0.003", "data.batch_size=8", "trainer.max_epochs=4")
@@ -17,7 +18,7 @@ LEARNS = ("optimizer=adam", "optimizer.lr=0.003", "data.batch_size=8", "trainer.
 
 def test_agh_config_builds_a_two_head_network_with_k_bits(tiny_config):
     cfg = tiny_config(*AGH, "bits=24")
-    net = instantiate(cfg.model, num_classes=5)
+    net = build_network(cfg.model, num_classes=5)
     codes, logits = net.codes_and_logits(torch.zeros(3, 1, 32, 32))
     assert codes.shape == (3, 24) and logits.shape == (3, 5)
     assert type(net.trunk.attention).__name__ == "ClassGuidedAttention"
@@ -44,7 +45,7 @@ def test_weighted_likelihood_needs_a_class_head(tiny_config):
 def test_multi_hot_batches_train_through_the_labelled_batch_module(tiny_config):
     torch.manual_seed(0)
     cfg = tiny_config(*AGH, "model.attention.class_weighting=sigmoid")
-    net = instantiate(cfg.model, num_classes=4)
+    net = build_network(cfg.model, num_classes=4)
     module = LabelledBatchHashingModule(net, instantiate(cfg.loss), instantiate(cfg.optimizer))
     optimizer = module.configure_optimizers()
     images = torch.randn(8, 1, 32, 32)

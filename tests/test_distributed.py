@@ -9,6 +9,7 @@ from hydra.utils import instantiate
 from ash_lightning.lightning.hashing_module import PairwiseHashingModule
 from ash_lightning.run.deep_fit import build_trainer
 from ash_lightning.run.job import train
+from ash_lightning.run.network_build import build_network
 from ash_lightning.tracking.trackers import build_loggers
 
 
@@ -25,7 +26,7 @@ def test_ddp_cpu_metrics_equal_single_process_evaluation_of_its_checkpoint(tiny_
     single = tiny_config("trainer.devices=1", "~logger", output_dir=tmp_path / "single")
     datamodule = instantiate(single.data)
     module = PairwiseHashingModule(
-        net=instantiate(single.model),
+        net=build_network(single.model),
         loss=instantiate(single.loss),
         optimizer=instantiate(single.optimizer),
     )

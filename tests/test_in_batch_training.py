@@ -9,6 +9,7 @@ from ash_lightning.lightning.labelled_batch_module import LabelledBatchHashingMo
 from ash_lightning.lightning.modules import hashing_module
 from ash_lightning.nn import EfficientNetTrunk
 from ash_lightning.run.job import train
+from ash_lightning.run.network_build import build_network
 
 IN_BATCH = (
     "loss=in_batch_contrastive",
@@ -31,14 +32,14 @@ def test_in_batch_pairs_train_ash_u_end_to_end(tiny_config):
 def test_the_in_batch_loss_gets_the_labelled_batch_module(tiny_config):
     cfg = tiny_config(*IN_BATCH)
     module = hashing_module(
-        instantiate(cfg.model), instantiate(cfg.loss), instantiate(cfg.optimizer)
+        build_network(cfg.model), instantiate(cfg.loss), instantiate(cfg.optimizer)
     )
     assert isinstance(module, LabelledBatchHashingModule)
 
 
 def test_the_pretrained_ash_recipe_trains_end_to_end_with_its_backbone_frozen(tiny_config):
     cfg = tiny_config("system=ash_pretrained", "trainer.max_epochs=1", "data.batch_size=16")
-    net = instantiate(cfg.model)
+    net = build_network(cfg.model)
     assert not any(p.requires_grad for p in net.trunk.blocks.parameters())
     results = train(cfg)
     assert results["method"] == "ash_pretrained"
@@ -59,7 +60,7 @@ def test_related_systems_train_end_to_end_on_the_frozen_pretrained_backbone(
 ):
     cfg = tiny_config(f"system={system}", "trainer.max_epochs=1", "data.batch_size=16")
     extra = {"num_classes": 5} if cfg.model.get("num_classes", 0) is None else {}
-    net = instantiate(cfg.model, **extra)
+    net = build_network(cfg.model, **extra)
     trunk = net
     for name in backbone:
         trunk = getattr(trunk, name)

@@ -25,6 +25,8 @@ class HashingModule(pl.LightningModule):
             loss's regime needs class logits.
         loss: The training loss, which declares its regime.
         optimizer: Builds the optimizer from the parameters (a Hydra ``_partial_``).
+        channels_last: Give the network its image batches in NHWC layout (set when the
+            network itself is, ``model.channels_last=true``).
 
     Raises:
         ValueError: The loss needs a class head and the network has none.
@@ -35,6 +37,7 @@ class HashingModule(pl.LightningModule):
         net: nn.Module,
         loss: HashingLoss,
         optimizer: OptimizerFactory,
+        channels_last: bool = False,
     ) -> None:
         super().__init__()
         if loss.regime.needs_class_head and not isinstance(net, ClassHeadNetwork):
@@ -45,6 +48,18 @@ class HashingModule(pl.LightningModule):
         self.net = net
         self.loss = loss
         self.optimizer_factory = optimizer
+        self.channels_last = channels_last
+
+    def on_after_batch_transfer(self, batch: Any, dataloader_idx: int) -> Any:
+        """Image batches (4-D tensors) in NHWC layout when ``channels_last`` is set."""
+        if not self.channels_last or not isinstance(batch, tuple | list):
+            return batch
+        return type(batch)(
+            item.contiguous(memory_format=torch.channels_last)
+            if isinstance(item, Tensor) and item.ndim == 4
+            else item
+            for item in batch
+        )
 
     def forward(self, images: Tensor) -> Tensor:
         """Relaxed codes of ``images``."""

@@ -19,10 +19,13 @@ MODULES: dict[Sampling, type[HashingModule]] = {
 }
 
 
-def hashing_module(net: nn.Module, loss: HashingLoss, optimizer: OptimizerFactory) -> HashingModule:
+def hashing_module(
+    net: nn.Module, loss: HashingLoss, optimizer: OptimizerFactory, channels_last: bool = False
+) -> HashingModule:
     """The module that trains ``net`` with ``loss`` on what the loss's regime samples.
 
     Raises:
         ValueError: The loss needs a class head and the network has none.
     """
-    return MODULES[loss.regime.sampling](net=net, loss=loss, optimizer=optimizer)
+    module = MODULES[loss.regime.sampling]
+    return module(net=net, loss=loss, optimizer=optimizer, channels_last=channels_last)

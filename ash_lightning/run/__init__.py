@@ -13,12 +13,14 @@ from ash_lightning import lazy_exports
 if TYPE_CHECKING:
     from ash_lightning.run.compose import compose_config
     from ash_lightning.run.config_check import ConfigError
+    from ash_lightning.run.failed_jobs import FailedJobs
     from ash_lightning.run.job import train
     from ash_lightning.run.results_file import read_results
     from ash_lightning.run.trained_run import TrainedRun, TrainedRunError, load_trained_run
 
 _MODULES = {
     "ConfigError": "ash_lightning.run.config_check",
+    "FailedJobs": "ash_lightning.run.failed_jobs",
     "TrainedRun": "ash_lightning.run.trained_run",
     "TrainedRunError": "ash_lightning.run.trained_run",
     "compose_config": "ash_lightning.run.compose",
@@ -29,6 +31,7 @@ _MODULES = {
 
 __all__ = [
     "ConfigError",
+    "FailedJobs",
     "TrainedRun",
     "TrainedRunError",
     "compose_config",

@@ -4,9 +4,10 @@ from pathlib import Path
 from typing import Any
 
 import torch
-from hydra.utils import instantiate
 from omegaconf import DictConfig
 from torch import nn
+
+from ash_lightning.run.network_build import build_network
 
 NET_PREFIX = "net."
 
@@ -30,7 +31,7 @@ def load_network(cfg: DictConfig, checkpoint_path: str | Path, **model_overrides
     if not path.is_file():
         raise FileNotFoundError(f"checkpoint not found: {path}")
     state = torch.load(path, map_location="cpu", weights_only=False)["state_dict"]
-    net: nn.Module = instantiate(cfg.model, **model_overrides)
+    net: nn.Module = build_network(cfg.model, **model_overrides)
     net.load_state_dict(
         {
             key[len(NET_PREFIX) :]: value

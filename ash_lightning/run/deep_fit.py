@@ -28,6 +28,7 @@ from ash_lightning.run.distributed import (
     runs_on_cpu,
 )
 from ash_lightning.run.fit_outcome import FitOutcome
+from ash_lightning.run.network_build import apply_speed, network_speed
 from ash_lightning.run.peak_memory import peak_memory_mb
 
 TIMING_NAMES = ("encode_s", "index_build_s", "search_s")
@@ -140,7 +141,10 @@ def fit_deep(
         checkpoint and the database codes' statistics.
     """
     try:
-        module = hashing_module(net, loss, instantiate(cfg.optimizer))
+        speed = network_speed(cfg.model)
+        module = hashing_module(
+            apply_speed(net, speed), loss, instantiate(cfg.optimizer), speed.channels_last
+        )
     except ValueError as error:
         loss_name = cfg.loss._target_.rsplit(".", 1)[-1]
         raise ConfigError(

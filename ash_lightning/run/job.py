@@ -20,6 +20,7 @@ from ash_lightning.retrieval.metric_keys import TIE_AWARE, parse_metric_key, und
 from ash_lightning.run.config_check import ConfigError, validate_config
 from ash_lightning.run.deep_fit import fit_deep
 from ash_lightning.run.fit_outcome import FitOutcome
+from ash_lightning.run.network_build import build_network
 from ash_lightning.run.results_file import RESULTS_FILENAME, write_json_atomically
 from ash_lightning.run.shallow_fit import fit_shallow
 from ash_lightning.shallow import ShallowHashingModel
@@ -128,7 +129,7 @@ def _fit_and_record(
     if not isinstance(loss, HashingLoss):
         raise ConfigError(f"loss={cfg.loss._target_} is not a HashingLoss")
     datamodule: RetrievalDataModule = instantiate(cfg.data, sampling=loss.regime.sampling)
-    model = instantiate(cfg.model, **_classes_from_data(cfg, datamodule))
+    model = build_network(cfg.model, **_classes_from_data(cfg, datamodule))
     if isinstance(model, ShallowHashingModel):
         outcome = fit_shallow(cfg, datamodule, model)
     else:

@@ -12,6 +12,7 @@ from ash_lightning.data.pair_sampling import draw_pairs
 from ash_lightning.retrieval import evaluate_retrieval, random_code_reference
 from ash_lightning.run.config_check import ConfigError
 from ash_lightning.run.job import train
+from ash_lightning.run.network_build import build_network
 
 SHALLOW_TARGET = "ash_lightning.shallow.ShallowHashingModel"
 MODEL_CONFIGS = {
@@ -106,14 +107,14 @@ def test_every_model_config_builds_with_k_bits(tiny_config, model):
     cfg = tiny_config(f"model={model}", "bits=24", shallow=shallow)
     assert (cfg.model._target_ == SHALLOW_TARGET) == shallow
     if shallow:
-        built = instantiate(cfg.model)
+        built = build_network(cfg.model)
         if model in REAL_VALUED_REFERENCES:  # K is the feature width, known once fitted
             assert type(built.hasher).__name__ == "Unhashed"
         else:
             assert built.bits == 24
         return
     extra = {"num_classes": 5} if cfg.model.get("num_classes", 0) is None else {}
-    net = instantiate(cfg.model, **extra).eval()
+    net = build_network(cfg.model, **extra).eval()
     with torch.no_grad():
         assert net(torch.zeros(3, cfg.data.channels, 32, 32)).shape == (3, 24)
     if model in RELATED_SYSTEMS:
@@ -132,7 +133,7 @@ def test_deep_model_learns_separable_data_better_than_random_codes(tiny_config, 
         cfg = tiny_config(
             f"model={model}", "optimizer=adam", "optimizer.lr=0.0001", "model.trunk.fc_width=512"
         )
-    net = instantiate(cfg.model)
+    net = build_network(cfg.model)
     loss_fn = instantiate(cfg.loss)
     optimizer = instantiate(cfg.optimizer)(net.parameters())
     labels = np.arange(160) % 4
@@ -163,7 +164,7 @@ def test_the_imagenet_trunk_separates_texture_classes_before_any_training(tiny_c
     scores = {}
     for weights in ("imagenet", "none"):
         torch.manual_seed(0)
-        net = instantiate(tiny_config("model=pretrained", f"model.trunk.weights={weights}").model)
+        net = build_network(tiny_config("model=pretrained", f"model.trunk.weights={weights}").model)
         with torch.no_grad():
             database, codes = net.eval()(images).numpy(), net(queries).numpy()
         scores[weights] = evaluate_retrieval(codes, query_labels, database, labels, [10])
@@ -186,13 +187,13 @@ def test_baseline_trains_end_to_end_through_the_entry_point(tiny_config, model):
 def test_published_losses_compose_with_any_model(tiny_config, loss, target):
     cfg = tiny_config("model=dsh", f"loss={loss}", "model.head.relaxation=identity")
     assert type(instantiate(cfg.loss)).__name__ == target
-    assert instantiate(cfg.model).head.layers[-1].__class__.__name__ == "Identity"
+    assert build_network(cfg.model).head.layers[-1].__class__.__name__ == "Identity"
 
 
 @pytest.mark.parametrize("model", ["lsh", "itq", "mhf"])
 def test_shallow_method_runs_through_the_entry_point_with_k_bits(tiny_config, model):
     cfg = tiny_config(f"model={model}", "bits=24", "model.features.size=8", shallow=True)
-    assert instantiate(cfg.model).bits == 24
+    assert build_network(cfg.model).bits == 24
     results = train(cfg)
     assert results["method"] == model
     assert results["timings_s"]["fit"] >= 0 and "test_search_s" in results["timings_s"]
@@ -230,7 +231,7 @@ def test_pretrained_deep_models_train_end_to_end_through_the_entry_point(tiny_co
         "ash_lightning.nn.ASHAttention"
     )
     cfg = tiny_config("model=ash_pretrained", "attention=none")
-    assert type(instantiate(cfg.model).trunk.attention).__name__ == "NoAttention"
+    assert type(build_network(cfg.model).trunk.attention).__name__ == "NoAttention"
 
 
 def test_supervised_shallow_method_beats_random_codes_on_synthetic_data(tiny_config):

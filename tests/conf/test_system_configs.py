@@ -5,6 +5,7 @@ import torch
 from hydra.utils import instantiate
 
 from ash_lightning.nn.class_head_network import ClassHeadNetwork
+from ash_lightning.run.network_build import build_network
 
 SYSTEMS = sorted(
     entry.name.removesuffix(".yaml")
@@ -26,7 +27,7 @@ def test_a_system_sets_its_model_and_its_own_loss(system, tiny_config):
     assert cfg.method == system
     loss = instantiate(cfg.loss)
     extra = {"num_classes": 5} if cfg.model.get("num_classes", 0) is None else {}
-    net = instantiate(cfg.model, **extra).eval()
+    net = build_network(cfg.model, **extra).eval()
     with torch.no_grad():
         codes = net(torch.zeros(2, cfg.data.channels, 32, 32))
     assert codes.shape == (2, cfg.bits)

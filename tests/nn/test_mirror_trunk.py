@@ -1,11 +1,11 @@
 import pytest
 import torch
-from hydra.utils import instantiate
 from torch import nn
 from torch.nn import functional
 
 from ash_lightning.nn.gem_pooling import GeMPooling
 from ash_lightning.nn.mirror_trunk import MirrorTrunk
+from ash_lightning.run.network_build import build_network
 
 
 def _encoder() -> nn.Module:
@@ -110,7 +110,7 @@ def test_encoder_must_return_feature_maps_and_fit_the_image():
 @pytest.mark.parametrize(("data", "channels"), [("synthetic_asoct", 1), ("synthetic_fundus", 3)])
 def test_mirror_config_builds_k_dim_real_descriptors(tiny_config, data, channels):
     cfg = tiny_config("model=mirror", f"data={data}", "bits=24", "data.image_size=48")
-    net = instantiate(cfg.model)
+    net = build_network(cfg.model)
     outputs = net(torch.randn(3, channels, 48, 48))
     assert outputs.shape == (3, 24)
     assert (outputs < 0).any() and type(net.head.layers[-1]).__name__ == "Identity"
