@@ -55,12 +55,24 @@ def _draw(
     )
 
 
-def plot_fig3(data: Fig3Data, path: Path) -> None:
-    """Draw one panel per metric, one line per method, with error bars of the std over seeds.
+def fig3_caption(data: Fig3Data) -> str:
+    """The figure's caption: what it shows, which group, which r, what the error bars are."""
+    return (
+        f"Fig. 3 shape: mHR, mAP and mRR over the hash-code bits K ({data.group.label()}; "
+        f"r = {data.preferred_r:g}; mean ± sample standard deviation over seeds)."
+    )
+
+
+def fig3_figure(data: Fig3Data) -> Figure:
+    """One panel per metric, one line per method, with error bars of the std over seeds.
+
+    The title is the caption of :func:`fig3_caption`, written beside the figure, not in it.
 
     Args:
         data: Fig. 3's curves of one (dataset, convention, ranking) group.
-        path: The PNG to write.
+
+    Returns:
+        The figure.
     """
     figure = Figure(
         figsize=(PANEL_SIZE_IN * len(data.metrics) + LEGEND_WIDTH_IN, PANEL_SIZE_IN),
@@ -73,7 +85,6 @@ def plot_fig3(data: Fig3Data, path: Path) -> None:
     for axis, metric in zip(axes, data.metrics, strict=True):
         for index, (curve, style) in enumerate(styled):
             _draw(axis, curve, style, metric, data.bits, (index - middle) * DODGE_BITS)
-        axis.set_title(metric)
         axis.set_xlabel("hash-code bits K")
         axis.set_ylabel(metric)
         axis.set_xticks(data.bits)
@@ -83,9 +94,22 @@ def plot_fig3(data: Fig3Data, path: Path) -> None:
         handles, labels = axis.get_legend_handles_labels()
         legend.update(zip(labels, handles, strict=True))
     figure.legend(legend.values(), legend.keys(), loc="outside right center", fontsize="small")
-    figure.suptitle(
-        f"Fig. 3 shape — {data.group.label()}\n"
-        f"r = {data.preferred_r:g}; mean ± sample std over seeds"
-    )
+    return figure
+
+
+def plot_fig3(data: Fig3Data, path: Path) -> Path:
+    """Write Fig. 3 as a PNG at ``path`` and as a vector PDF beside it.
+
+    Args:
+        data: Fig. 3's curves of one (dataset, convention, ranking) group.
+        path: The PNG to write.
+
+    Returns:
+        The PDF written beside it.
+    """
+    figure = fig3_figure(data)
     path.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(path, dpi=DPI)
+    vector = path.with_suffix(".pdf")
+    figure.savefig(vector)
+    return vector

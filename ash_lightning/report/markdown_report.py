@@ -21,7 +21,8 @@ class GroupTables:
         table_i: One Table I per ASH method run at several r values.
         table_ii: Table II, or None without K = 12 runs.
         fig3: Fig. 3 as a table.
-        figure: File name of the Fig. 3 PNG, relative to the report.
+        figure: File name of the Fig. 3 PNG, relative to the report (a PDF beside it).
+        figure_caption: Its caption.
         comparison: Every method at one K: mAP, NDCG, per-class mAP, the other ranking.
     """
 
@@ -30,6 +31,7 @@ class GroupTables:
     table_ii: Table | None
     fig3: Table
     figure: str
+    figure_caption: str
     comparison: Table
 
 
@@ -62,7 +64,9 @@ def group_section(tables: GroupTables) -> str:
     else:
         parts.append("Not shown: no run with K = 12 bits.\n")
     parts.extend(["### Fig. 3 shape", "", _table_block(tables.fig3)])
-    parts.append(f"![{tables.fig3.title}]({tables.figure})\n")
+    vector = tables.figure.removesuffix(".png") + ".pdf"
+    parts.append(f"![{tables.figure_caption}]({tables.figure})\n")
+    parts.append(f"*{tables.figure_caption}* Vector version: [{vector}]({vector})\n")
     parts.extend(["### Comparison: NDCG, per-class mAP, other ranking", ""])
     parts.append(_table_block(tables.comparison))
     return "\n".join(parts)

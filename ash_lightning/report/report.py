@@ -12,7 +12,7 @@ from ash_lightning.report.collect import collect_runs
 from ash_lightning.report.comparison_table import comparison_table
 from ash_lightning.report.fig3_data import Fig3Data, fig3_data
 from ash_lightning.report.fig3_table import fig3_table
-from ash_lightning.report.figures import plot_fig3
+from ash_lightning.report.figures import fig3_caption, plot_fig3
 from ash_lightning.report.markdown_report import GroupTables, group_section, report_document
 from ash_lightning.report.table_i import table_i, table_i_methods
 from ash_lightning.report.table_ii import table_ii
@@ -31,12 +31,14 @@ class ReportPaths:
         markdown: The report.
         tables: The CSV file of every table.
         figures: The Fig. 3 PNG of every group.
+        vector_figures: The same figures as PDF, for a paper.
         skipped: The ``results.json`` files left out (unreadable, incomplete, repeated).
     """
 
     markdown: Path
     tables: tuple[Path, ...]
     figures: tuple[Path, ...]
+    vector_figures: tuple[Path, ...]
     skipped: tuple[Path, ...]
 
 
@@ -51,6 +53,7 @@ def _group_tables(
         table_ii=table_ii(group, f"table2_{slug}", preferred_r),
         fig3=fig3_table(data, f"fig3_{slug}"),
         figure=f"fig3_{slug}.png",
+        figure_caption=fig3_caption(data),
         comparison=comparison_table(group, f"comparison_{slug}", metric_k, preferred_r),
     )
 
@@ -70,7 +73,8 @@ def build_report(
     method over K) of the ASH paper, and a comparison of every method at one K
     (mAP, NDCG, per-class mAP, the other ranking), as Markdown in ``report.md``, as CSV, and
     Fig. 3 as ``fig3_<dataset>.png`` (``fig3_<dataset>_<convention>_<ranking>.png`` when
-    a dataset has several groups). Skipped files are listed, one line each, on ``log``.
+    a dataset has several groups) and as a vector PDF beside it, its title in the caption.
+    Skipped files are listed, one line each, on ``log``.
 
     Args:
         sweep_dirs: Sweep folders, run folders, or folders of sweep folders.
@@ -91,7 +95,7 @@ def build_report(
     groups = group_records(collected.records)
     groups_per_dataset = Counter(group.key.dataset for group in groups)
     out_dir.mkdir(parents=True, exist_ok=True)
-    sections, tables, figures = [], [], []
+    sections, tables, figures, vector_figures = [], [], [], []
     for group in groups:
         slug = group.key.slug(with_protocol=groups_per_dataset[group.key.dataset] > 1)
         data = fig3_data(group, metric_k, preferred_r)
@@ -101,7 +105,7 @@ def build_report(
             tables.append(out_dir / f"{table.stem}.csv")
             tables[-1].write_text(table_csv(table))
         figures.append(out_dir / shown.figure)
-        plot_fig3(data, figures[-1])
+        vector_figures.append(plot_fig3(data, figures[-1]))
         sections.append(group_section(shown))
     markdown = out_dir / REPORT_FILENAME
     markdown.write_text(
@@ -111,5 +115,6 @@ def build_report(
         markdown=markdown,
         tables=tuple(tables),
         figures=tuple(figures),
+        vector_figures=tuple(vector_figures),
         skipped=tuple(file.path for file in collected.skipped),
     )

@@ -75,3 +75,25 @@ def test_fundus_runs_pair_ash_l_with_the_papers_ash(tmp_path: Path) -> None:
     )
     assert "Not shown: no ASH method was run at more than one r." in markdown
     assert [path.name for path in paths.figures] == ["fig3_synthetic_fundus.png"]
+
+
+def test_each_figure_has_a_vector_pdf_and_its_title_in_the_caption(
+    built_report: BuiltReport,
+) -> None:
+    for png, pdf in zip(built_report.paths.figures, built_report.paths.vector_figures, strict=True):
+        assert pdf == png.with_suffix(".pdf") and pdf.read_bytes()[:5] == b"%PDF-"
+        assert f"Vector version: [{pdf.name}]({pdf.name})" in built_report.markdown
+    assert "*Fig. 3 shape: mHR, mAP and mRR over the hash-code bits K (" in built_report.markdown
+
+
+def test_the_figure_carries_no_title_of_its_own(fake_sweep) -> None:
+    from ash_lightning.report.aggregate import group_records
+    from ash_lightning.report.collect import collect_runs
+    from ash_lightning.report.fig3_data import fig3_data
+    from ash_lightning.report.figures import fig3_figure
+
+    group = group_records(collect_runs([fake_sweep.root]).records)[0]
+    figure = fig3_figure(fig3_data(group, 10, 0.5))
+    assert figure.get_suptitle() == ""
+    assert all(axis.get_title() == "" for axis in figure.axes)
+    assert [axis.get_ylabel() for axis in figure.axes] == ["mHR@10", "mAP@10", "mRR@10"]
