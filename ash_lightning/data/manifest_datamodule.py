@@ -91,6 +91,7 @@ class ManifestDataModule(RetrievalDataModule):
             crop_border=self.crop_black_border,
             on_bad_image=self.on_bad_image,
             cache_dir=self.cache_dir,
+            show_progress=True,
         )
         if loaded.bad:
             first = ", ".join(loaded.bad[:5])

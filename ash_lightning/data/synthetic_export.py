@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from ash_lightning.console.progress import progress
 from ash_lightning.data.retrieval_splits import RetrievalSplits
 from ash_lightning.data.synthetic import make_synthetic_splits
 from ash_lightning.data.synthetic.sizes import NAMED_SIZES
@@ -55,7 +56,7 @@ def _image(pixels: np.ndarray) -> Image.Image:
     return Image.fromarray(np.ascontiguousarray(pixels.transpose(1, 2, 0)), mode="RGB")
 
 
-def export_splits(splits: RetrievalSplits, out: Path) -> Path:
+def export_splits(splits: RetrievalSplits, out: Path, show_progress: bool = True) -> Path:
     """Write every image of ``splits`` as a PNG under ``out`` and the manifest last.
 
     Each image keeps its split (``database``, ``val`` or ``test``) in the manifest.
@@ -63,6 +64,7 @@ def export_splits(splits: RetrievalSplits, out: Path) -> Path:
     Args:
         splits: The database, validation and test splits.
         out: An absent or empty folder.
+        show_progress: Show a bar while writing (not with ``--quiet``).
 
     Returns:
         The written ``labels.csv``.
@@ -73,17 +75,20 @@ def export_splits(splits: RetrievalSplits, out: Path) -> Path:
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise FileExistsError(f"{out} exists and is not an empty folder")
     rows = []
-    for split, images, labels in (
+    parts = (
         ("database", splits.database_images, splits.database_labels),
         ("val", splits.val_images, splits.val_labels),
         ("test", splits.test_images, splits.test_labels),
-    ):
-        folder = out / IMAGES_FOLDER / split
-        folder.mkdir(parents=True, exist_ok=True)
-        for number, (pixels, label) in enumerate(zip(images, labels, strict=True)):
-            relative = f"{IMAGES_FOLDER}/{split}/{split}_{number:05d}.png"
-            _image(pixels).save(out / relative)
-            rows.append((relative, label_text(np.asarray(label), splits.class_names), split))
+    )
+    with progress("writing images", sum(len(part[2]) for part in parts), show_progress) as advance:
+        for split, images, labels in parts:
+            folder = out / IMAGES_FOLDER / split
+            folder.mkdir(parents=True, exist_ok=True)
+            for number, (pixels, label) in enumerate(zip(images, labels, strict=True)):
+                relative = f"{IMAGES_FOLDER}/{split}/{split}_{number:05d}.png"
+                _image(pixels).save(out / relative)
+                rows.append((relative, label_text(np.asarray(label), splits.class_names), split))
+                advance(1)
     handle, temporary = tempfile.mkstemp(dir=out, prefix=f".{LABELS_FILE}.", suffix=".tmp")
     with os.fdopen(handle, "w", newline="") as stream:
         writer = csv.writer(stream, lineterminator="\n")
@@ -108,6 +113,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--image-size", type=int, default=64, help="side in pixels (default 64)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, required=True, help="an absent or empty folder")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
     arguments = parser.parse_args(argv)
     if arguments.image_size < 8:
         parser.error("--image-size must be at least 8")
@@ -115,7 +121,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         arguments.kind, arguments.size, arguments.image_size, arguments.seed
     )
     try:
-        labels = export_splits(splits, arguments.out)
+        labels = export_splits(splits, arguments.out, show_progress=not arguments.quiet)
     except FileExistsError as error:
         parser.exit(2, f"{parser.prog}: error: {error}\n")
     count = len(splits.database_labels) + len(splits.val_labels) + len(splits.test_labels)

@@ -95,7 +95,13 @@ def _add_encoding_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--batch-size", type=positive_int, default=64, help="images per forward pass (64)"
     )
-    parser.add_argument("--no-progress", action="store_true", help="no progress bar while encoding")
+    parser.add_argument(
+        "--no-progress",
+        "--quiet",
+        dest="no_progress",
+        action="store_true",
+        help="no progress bar while encoding",
+    )
 
 
 def _add_run_and_data_options(parser: argparse.ArgumentParser, data_default: str) -> None:

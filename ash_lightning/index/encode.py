@@ -24,8 +24,8 @@ from typing import Any, Literal
 import numpy as np
 import torch
 from torch import nn
-from tqdm.auto import tqdm
 
+from ash_lightning.console.progress import progress as show_progress
 from ash_lightning.data.image_tensors import to_network_input
 from ash_lightning.data.manifest import BadImageError, load_images
 from ash_lightning.data.manifest.preprocessing import preprocess
@@ -159,7 +159,8 @@ def encode_files(
         preprocessing: ``image_size``, ``channels`` and ``crop_black_border`` of the run.
         batch_size: Files per chunk and forward pass.
         on_bad_image: ``"error"`` stops at an unreadable file; ``"skip"`` leaves it out.
-        progress: Show a progress bar over the files (on standard error).
+        progress: Show a progress bar over the files (on standard error; never in CI or
+            when standard error is not a terminal).
 
     Returns:
         The codes of the readable files and which files they are.
@@ -170,7 +171,7 @@ def encode_files(
     codes: list[np.ndarray] = []
     kept: list[np.ndarray] = []
     bad: list[str] = []
-    with tqdm(total=len(paths), desc="encoding", unit="image", disable=not progress) as bar:
+    with show_progress("encoding images", len(paths), progress) as advance:
         for start in range(0, len(paths), batch_size):
             chunk = list(paths[start : start + batch_size])
             try:
@@ -191,7 +192,7 @@ def encode_files(
                 codes.append(pack_bits(binarize(outputs)))
                 kept.append(start + loaded.kept)
                 bad.extend(loaded.bad)
-            bar.update(len(chunk))
+            advance(len(chunk))
     if not codes:
         raise BadImageError(f"none of the {len(paths)} images is readable")
     return EncodedFiles(np.concatenate(codes), np.concatenate(kept), tuple(bad))

@@ -44,6 +44,7 @@ def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
         default=PAPER_R,
         help=f"r shown for methods run at several (default: {PAPER_R}, as the paper)",
     )
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
     arguments = parser.parse_args(argv)
     if arguments.metric_k < 1:
         parser.error("--metric-k must be at least 1")
@@ -56,12 +57,17 @@ def main(argv: Sequence[str] | None = None) -> None:
     out_dir = arguments.out or arguments.sweep_dirs[0]
     try:
         paths = build_report(
-            arguments.sweep_dirs, out_dir, arguments.metric_k, preferred_r=arguments.r
+            arguments.sweep_dirs,
+            out_dir,
+            arguments.metric_k,
+            preferred_r=arguments.r,
+            show_progress=not arguments.quiet,
         )
     except NoResultsError as error:
         sys.exit(f"error: {error}")
     print(f"report: {paths.markdown}")
-    print(f"tables: {len(paths.tables)} CSV files; figures: {', '.join(map(str, paths.figures))}")
+    figures = ", ".join(map(str, paths.figures))
+    print(f"tables: {len(paths.tables)} CSV files; figures: {figures} (and a PDF beside each)")
     if paths.skipped:
         print(f"skipped {len(paths.skipped)} files (listed above and in the report)")
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from ash_lightning.console.progress import progress
 from ash_lightning.report.aggregate import Group, group_records
 from ash_lightning.report.collect import collect_runs
 from ash_lightning.report.comparison_table import comparison_table
@@ -65,6 +66,7 @@ def build_report(
     *,
     preferred_r: float = PAPER_R,
     log: TextIO | None = None,
+    show_progress: bool = False,
 ) -> ReportPaths:
     """Read the runs of ``sweep_dirs`` and write the report into ``out_dir``.
 
@@ -82,6 +84,7 @@ def build_report(
         metric_k: Length of the returned list in Fig. 3 (10 in the paper).
         preferred_r: The r shown in Table II and Fig. 3 for methods run at several.
         log: Stream for the skipped-file lines; standard error by default.
+        show_progress: Show a bar over the groups while their tables and figures are written.
 
     Returns:
         The paths written and skipped.
@@ -96,17 +99,19 @@ def build_report(
     groups_per_dataset = Counter(group.key.dataset for group in groups)
     out_dir.mkdir(parents=True, exist_ok=True)
     sections, tables, figures, vector_figures = [], [], [], []
-    for group in groups:
-        slug = group.key.slug(with_protocol=groups_per_dataset[group.key.dataset] > 1)
-        data = fig3_data(group, metric_k, preferred_r)
-        shown = _group_tables(group, slug, data, metric_k, preferred_r)
-        shown_tables = [*shown.table_i, *filter(None, [shown.table_ii]), shown.fig3]
-        for table in [*shown_tables, shown.comparison]:
-            tables.append(out_dir / f"{table.stem}.csv")
-            tables[-1].write_text(table_csv(table))
-        figures.append(out_dir / shown.figure)
-        vector_figures.append(plot_fig3(data, figures[-1]))
-        sections.append(group_section(shown))
+    with progress("writing the report", len(groups), show_progress) as advance:
+        for group in groups:
+            slug = group.key.slug(with_protocol=groups_per_dataset[group.key.dataset] > 1)
+            data = fig3_data(group, metric_k, preferred_r)
+            shown = _group_tables(group, slug, data, metric_k, preferred_r)
+            shown_tables = [*shown.table_i, *filter(None, [shown.table_ii]), shown.fig3]
+            for table in [*shown_tables, shown.comparison]:
+                tables.append(out_dir / f"{table.stem}.csv")
+                tables[-1].write_text(table_csv(table))
+            figures.append(out_dir / shown.figure)
+            vector_figures.append(plot_fig3(data, figures[-1]))
+            sections.append(group_section(shown))
+            advance(1)
     markdown = out_dir / REPORT_FILENAME
     markdown.write_text(
         report_document(sweep_dirs, len(collected.records), sections, collected.skipped)

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 import torch
 from hydra.core.global_hydra import GlobalHydra
-from hydra.utils import instantiate
 from omegaconf import OmegaConf
 
 from ash_lightning.data.synthetic import make_synthetic_splits
@@ -17,6 +16,7 @@ from ash_lightning.data.synthetic_export import export_splits
 from ash_lightning.index.__main__ import main
 from ash_lightning.run.compose import compose_config
 from ash_lightning.run.job import train
+from ash_lightning.run.network_build import build_network
 
 from .helpers import IMAGE_SIZE
 
@@ -90,7 +90,7 @@ def fabricate_run(trained_run: Path) -> Callable[..., Path]:
         config["data"]["image_size"] = config["model"]["image_size"] = image_size
         (target / "results.json").write_text(json.dumps(results))
         torch.manual_seed(bits + image_size)
-        net = instantiate(OmegaConf.create(config["model"]))
+        net = build_network(OmegaConf.create(config["model"]))
         state = {f"net.{key}": value for key, value in net.state_dict().items()}
         for name in ("best.ckpt", "last.ckpt"):
             torch.save({"state_dict": state}, target / "checkpoints" / name)

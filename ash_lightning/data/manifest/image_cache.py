@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from ash_lightning.console.progress import progress
 from ash_lightning.data.manifest.preprocessing import BadImageError, preprocess
 
 CACHE_FORMAT_VERSION = 1
@@ -106,6 +107,7 @@ def _fill(
     settings: _Settings,
     on_bad_image: Literal["error", "skip"],
     num_threads: int,
+    show_progress: bool,
 ) -> tuple[np.ndarray, tuple[str, ...]]:
     """Decode into the leading rows of ``target``; return the kept indices and bad paths.
 
@@ -117,14 +119,16 @@ def _fill(
     executor = ThreadPoolExecutor(max_workers=num_threads)
     try:
         results = executor.map(_decode_or_error, (root / path for path in paths), repeat(settings))
-        for index, result in enumerate(results):
-            if isinstance(result, BadImageError):
-                if on_bad_image == "error":
-                    raise result
-                bad.append(paths[index])
-            else:
-                target[len(kept)] = result
-                kept.append(index)
+        with progress("decoding images", len(paths), show_progress) as advance:
+            for index, result in enumerate(results):
+                if isinstance(result, BadImageError):
+                    if on_bad_image == "error":
+                        raise result
+                    bad.append(paths[index])
+                else:
+                    target[len(kept)] = result
+                    kept.append(index)
+                advance(1)
     finally:  # on an error, drop the queued decodes instead of waiting for them
         executor.shutdown(wait=True, cancel_futures=True)
     if not kept:
@@ -144,7 +148,7 @@ def _build_cache(
     meta_file: Path,
     key: str,
     meta: dict[str, Any],
-    fill_args: tuple[Path, Sequence[str], _Settings, Literal["error", "skip"], int],
+    fill_args: tuple[Path, Sequence[str], _Settings, Literal["error", "skip"], int, bool],
 ) -> CachedImages:
     """Decode into temporaries, then move the array and (last) the metadata into place.
 
@@ -193,6 +197,7 @@ def load_images(
     on_bad_image: Literal["error", "skip"] = "error",
     cache_dir: Path | None = None,
     num_threads: int = 2,
+    show_progress: bool = False,
 ) -> CachedImages:
     """Decode and resize image files, reusing a valid cache in ``cache_dir`` when there is one.
 
@@ -209,6 +214,7 @@ def load_images(
         on_bad_image: "error" raises on the first unreadable file; "skip" leaves it out.
         cache_dir: Directory of ``<key>.npy`` and ``<key>.json``; None decodes in memory.
         num_threads: Decoding threads.
+        show_progress: Show a bar while decoding (a cache hit decodes nothing).
 
     Returns:
         The images, the kept indices, the skipped paths and where the cache lies.
@@ -220,7 +226,7 @@ def load_images(
     if not paths:
         raise ValueError(f"no image paths given under {root}")
     settings = _Settings(image_size, channels, crop_border)
-    fill_args = (root, paths, settings, on_bad_image, num_threads)
+    fill_args = (root, paths, settings, on_bad_image, num_threads, show_progress)
     if cache_dir is None:
         images = np.empty(settings.shape(len(paths)), dtype=np.uint8)
         kept, bad = _fill(images, *fill_args)

@@ -1,0 +1,1 @@
+"""What the framework prints while a user waits: one progress style for every long step."""
