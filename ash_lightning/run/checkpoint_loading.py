@@ -26,11 +26,13 @@ def load_network(cfg: DictConfig, checkpoint_path: str | Path, **model_overrides
 
     Raises:
         FileNotFoundError: No such checkpoint.
+        pickle.UnpicklingError: The file holds objects other than tensors and plain data.
     """
     path = Path(checkpoint_path)
     if not path.is_file():
         raise FileNotFoundError(f"checkpoint not found: {path}")
-    state = torch.load(path, map_location="cpu", weights_only=False)["state_dict"]
+    # weights_only: tensors and plain containers only, so a checkpoint can run no code.
+    state = torch.load(path, map_location="cpu", weights_only=True)["state_dict"]
     net: nn.Module = build_network(cfg.model, **model_overrides)
     net.load_state_dict(
         {

@@ -7,6 +7,7 @@ and loaded the same way everywhere.
 
 import hashlib
 import json
+import pickle
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from torch import nn
 from ash_lightning.run.checkpoint_loading import load_network
 from ash_lightning.run.legacy_targets import upgrade_targets
 from ash_lightning.run.results_file import RESULTS_FILENAME
+from ash_lightning.run.trusted_targets import UntrustedConfigError, check_targets
 
 CHECKPOINTS = Path("checkpoints")
 SELECTED = ("best.ckpt", "last.ckpt")
@@ -99,9 +101,13 @@ def load_trained_run(run_or_checkpoint: str | Path) -> TrainedRun:
         raise TrainedRunError(f"no {RESULTS_FILENAME} in {run_dir}: is it a finished run?")
     try:
         results = json.loads(results_path.read_text())
-        config = OmegaConf.create(upgrade_targets(results["config"]))
-    except (json.JSONDecodeError, KeyError) as error:
+        saved = upgrade_targets(results["config"])
+        check_targets({"model": saved["model"], "data": saved["data"]}, str(results_path))
+        config = OmegaConf.create(saved)
+    except (json.JSONDecodeError, KeyError, TypeError) as error:
         raise TrainedRunError(f"unreadable {results_path}: {error}") from error
+    except UntrustedConfigError as error:
+        raise TrainedRunError(str(error)) from error
     if not checkpoint.is_file():
         raise TrainedRunError(
             f"no checkpoint {checkpoint}: only deep runs (not LSH, ITQ, MHF) can be loaded"
@@ -112,6 +118,11 @@ def load_trained_run(run_or_checkpoint: str | Path) -> TrainedRun:
         overrides["num_classes"] = len(class_names)
     try:
         net = load_network(config, checkpoint, **overrides)
+    except pickle.UnpicklingError as error:
+        raise TrainedRunError(
+            f"checkpoint {checkpoint} holds more than weights and plain data; refusing to "
+            "unpickle it (it may have been edited)"
+        ) from error
     except (RuntimeError, KeyError) as error:
         raise TrainedRunError(f"checkpoint {checkpoint} does not fit its run: {error}") from error
     data = config.data
