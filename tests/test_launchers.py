@@ -70,8 +70,11 @@ def test_a_failing_job_is_recorded_and_the_others_finish(tmp_path, launcher):
     assert sorted(_test_metrics(sweep)) == ["0", "2"]
     error = (sweep / "1" / "error.txt").read_text()
     assert error.startswith("config error:") and "Traceback" in error
-    assert "1 job(s) failed; the others' results are kept:\n  1: config error:" in result.stderr
-    assert "(n=2)" in (sweep / "summary_test_mAPat10.md").read_text()
+    assert "1 job(s) failed; the others' results are kept:\n  1 (" in result.stderr
+    assert "model.trunk.width=0" in result.stderr
+    summary = (sweep / "summary_test_mAPat10.md").read_text()
+    assert "(n=2)" in summary
+    assert "- 1 (" in summary and "model.trunk.width=0" in summary and "config error:" in summary
 
 
 def test_the_slurm_example_composes_onto_submitit(tiny_config):

@@ -13,6 +13,7 @@ from omegaconf import DictConfig
 from ash_lightning.report.markdown import markdown_table
 from ash_lightning.report.stats import Stats
 from ash_lightning.retrieval.metric_keys import parse_metric_key
+from ash_lightning.run.failed_jobs import failed_jobs
 from ash_lightning.run.results_file import RESULTS_FILENAME, read_results
 
 
@@ -71,6 +72,10 @@ def summarize_sweep(sweep_dir: Path, rows: str, columns: str, metric: str) -> tu
         markdown += ["", f"{method}:", ""]
         writer.writerow([f"method={method}"])
         markdown.append(_method_table(method_cells, rows, columns, writer))
+    failed = failed_jobs(sweep_dir)
+    if failed:
+        markdown += ["", f"{len(failed)} job(s) failed (error.txt in their folders):", ""]
+        markdown += [f"- {line}" for line in failed]
     return "\n".join(markdown) + "\n", buffer.getvalue()
 
 

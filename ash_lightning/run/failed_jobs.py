@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from hydra.experimental.callback import Callback
-from omegaconf import DictConfig
+from omegaconf import DictConfig, OmegaConf
 
 ERROR_FILE = "error.txt"
 _failures: list[str] = []
@@ -32,6 +32,21 @@ def record_failure(output_dir: Path, error: BaseException, message: str) -> None
     print(f"job failed: {message} (traceback: {output_dir / ERROR_FILE})", file=sys.stderr)
 
 
+def failed_jobs(sweep_dir: Path) -> list[str]:
+    """One line per job of ``sweep_dir`` that wrote ``error.txt``: its folder, overrides, error."""
+    lines = []
+    for error_file in sorted(sweep_dir.glob(f"*/{ERROR_FILE}")):
+        job = error_file.parent
+        overrides_file = job / ".hydra" / "overrides.yaml"
+        overrides = (
+            " ".join(str(item) for item in OmegaConf.load(overrides_file))
+            if overrides_file.is_file()
+            else "?"
+        )
+        lines.append(f"{job.name} ({overrides}): {error_file.read_text().splitlines()[0]}")
+    return lines
+
+
 def failures_of_last_multirun() -> list[str]:
     """One line per job that failed in the multirun this process just ran."""
     return list(_failures)
@@ -46,10 +61,7 @@ class FailedJobs(Callback):
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
         """Print the failed jobs; the entry point then exits with status 1."""
-        sweep_dir = Path(config.hydra.sweep.dir)
-        for error_file in sorted(sweep_dir.glob(f"*/{ERROR_FILE}")):
-            first_line = error_file.read_text().splitlines()[0]
-            _failures.append(f"{error_file.parent.name}: {first_line}")
+        _failures.extend(failed_jobs(Path(config.hydra.sweep.dir)))
         if _failures:
             print(
                 f"\n{len(_failures)} job(s) failed; the others' results are kept:", file=sys.stderr
