@@ -24,18 +24,24 @@ def run(cfg: DictConfig) -> float:
     """
     from pytorch_lightning.utilities import rank_zero_only
 
+    from ash_lightning.lightning.numeric_fault import NumericFault
     from ash_lightning.run.job import train, validation_objective
 
     try:
         results = train(cfg)
     except Exception as error:
+        if isinstance(error, ConfigError | InstantiationException):
+            message = f"config error: {one_line_message(error)}"
+        elif isinstance(error, NumericFault):
+            message = f"training stopped: {error}"
+        else:
+            message = one_line_message(error)
         if HydraConfig.get().mode != RunMode.MULTIRUN:
-            if isinstance(error, ConfigError | InstantiationException):
-                sys.exit(f"config error: {one_line_message(error)}")
+            if isinstance(error, ConfigError | InstantiationException | NumericFault):
+                sys.exit(message)
             raise
         # One failing job of a sweep must not stop the others (run/failed_jobs.py).
-        prefix = "config error: " if isinstance(error, ConfigError | InstantiationException) else ""
-        record_failure(Path(cfg.output_dir), error, prefix + one_line_message(error))
+        record_failure(Path(cfg.output_dir), error, message)
         return float("nan")
     # A DDP child process: the parent prints. rank_zero_only.rank is set at run time.
     if rank_zero_only.rank != 0:  # type: ignore[attr-defined]

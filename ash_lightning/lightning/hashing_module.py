@@ -7,6 +7,7 @@ import pytorch_lightning as pl
 import torch
 from torch import Tensor, nn
 
+from ash_lightning.lightning.numeric_fault import NumericFault, numeric_fault
 from ash_lightning.losses.regime import HashingLoss
 from ash_lightning.nn.class_head_network import ClassHeadNetwork
 
@@ -25,8 +26,6 @@ class HashingModule(pl.LightningModule):
             loss's regime needs class logits.
         loss: The training loss, which declares its regime.
         optimizer: Builds the optimizer from the parameters (a Hydra ``_partial_``).
-        channels_last: Give the network its image batches in NHWC layout (set when the
-            network itself is, ``model.channels_last=true``).
 
     Raises:
         ValueError: The loss needs a class head and the network has none.
@@ -37,7 +36,6 @@ class HashingModule(pl.LightningModule):
         net: nn.Module,
         loss: HashingLoss,
         optimizer: OptimizerFactory,
-        channels_last: bool = False,
     ) -> None:
         super().__init__()
         if loss.regime.needs_class_head and not isinstance(net, ClassHeadNetwork):
@@ -48,18 +46,6 @@ class HashingModule(pl.LightningModule):
         self.net = net
         self.loss = loss
         self.optimizer_factory = optimizer
-        self.channels_last = channels_last
-
-    def on_after_batch_transfer(self, batch: Any, dataloader_idx: int) -> Any:
-        """Image batches (4-D tensors) in NHWC layout when ``channels_last`` is set."""
-        if not self.channels_last or not isinstance(batch, tuple | list):
-            return batch
-        return type(batch)(
-            item.contiguous(memory_format=torch.channels_last)
-            if isinstance(item, Tensor) and item.ndim == 4
-            else item
-            for item in batch
-        )
 
     def forward(self, images: Tensor) -> Tensor:
         """Relaxed codes of ``images``."""
@@ -71,9 +57,24 @@ class HashingModule(pl.LightningModule):
             return self.net.codes_and_logits(images)
         return self.net(images), None
 
+    def _learning_rate(self) -> float | None:
+        optimizers = self.trainer.optimizers if self._trainer is not None else []
+        return float(optimizers[0].param_groups[0]["lr"]) if optimizers else None
+
+    def _fault(self, what: str) -> NumericFault:
+        return numeric_fault(what, self.current_epoch + 1, self.global_step, self._learning_rate())
+
+    def on_before_backward(self, loss: Tensor) -> None:
+        """Stop at the first non-finite loss, naming the epoch, step and learning rate."""
+        if not torch.isfinite(loss).all():
+            raise self._fault(f"the loss is {loss.detach().float().sum().item()}")
+
     def _encode_step(self, batch: tuple[Tensor, Tensor, Tensor]) -> dict[str, Tensor]:
         images, labels, indices = batch
-        return {"outputs": self.net(images), "labels": labels, "indices": indices}
+        outputs = self.net(images)
+        if not torch.isfinite(outputs).all():  # NaN codes never become metrics
+            raise self._fault("the network's outputs are not finite")
+        return {"outputs": outputs, "labels": labels, "indices": indices}
 
     def validation_step(
         self, batch: tuple[Tensor, Tensor, Tensor], batch_idx: int, dataloader_idx: int = 0

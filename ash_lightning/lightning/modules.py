@@ -19,13 +19,10 @@ MODULES: dict[Sampling, type[HashingModule]] = {
 }
 
 
-def hashing_module(
-    net: nn.Module, loss: HashingLoss, optimizer: OptimizerFactory, channels_last: bool = False
-) -> HashingModule:
+def hashing_module(net: nn.Module, loss: HashingLoss, optimizer: OptimizerFactory) -> HashingModule:
     """The module that trains ``net`` with ``loss`` on what the loss's regime samples.
 
     Raises:
         ValueError: The loss needs a class head and the network has none.
     """
-    module = MODULES[loss.regime.sampling]
-    return module(net=net, loss=loss, optimizer=optimizer, channels_last=channels_last)
+    return MODULES[loss.regime.sampling](net=net, loss=loss, optimizer=optimizer)

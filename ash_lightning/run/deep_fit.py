@@ -141,10 +141,8 @@ def fit_deep(
         checkpoint and the database codes' statistics.
     """
     try:
-        speed = network_speed(cfg.model)
-        module = hashing_module(
-            apply_speed(net, speed), loss, instantiate(cfg.optimizer), speed.channels_last
-        )
+        net = apply_speed(net, network_speed(cfg.model))
+        module = hashing_module(net, loss, instantiate(cfg.optimizer))
     except ValueError as error:
         loss_name = cfg.loss._target_.rsplit(".", 1)[-1]
         raise ConfigError(

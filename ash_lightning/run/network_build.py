@@ -22,7 +22,7 @@ class NetworkSpeed:
 
     Attributes:
         compile: ``torch.compile`` the network in place (its state-dict keys stay the same).
-        channels_last: Keep the network's weights and its input batches in NHWC layout.
+        channels_last: Keep the network's weights and its image batches in NHWC layout.
     """
 
     compile: bool = False
@@ -54,8 +54,21 @@ def build_network(model: DictConfig, **arguments: Any) -> Any:
     return instantiate(own, **arguments)
 
 
+def _to_channels_last(module: nn.Module, inputs: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Forward pre-hook: image batches (4-D tensors) in NHWC layout."""
+    return tuple(
+        item.contiguous(memory_format=torch.channels_last)
+        if isinstance(item, torch.Tensor) and item.ndim == 4
+        else item
+        for item in inputs
+    )
+
+
 def apply_speed(net: nn.Module, speed: NetworkSpeed) -> nn.Module:
     """Put ``net`` in NHWC layout and/or compile it, in place.
+
+    With ``channels_last`` the weights move to NHWC and a forward pre-hook on the trunk
+    (every path to the codes and class logits goes through it) converts the image batches.
 
     Args:
         net: The network.
@@ -66,6 +79,9 @@ def apply_speed(net: nn.Module, speed: NetworkSpeed) -> nn.Module:
     """
     if speed.channels_last:
         net.to(memory_format=torch.channels_last)  # type: ignore[call-overload]
+        trunk = getattr(net, "trunk", None)
+        entry: nn.Module = trunk if isinstance(trunk, nn.Module) else net
+        entry.register_forward_pre_hook(_to_channels_last)
     if speed.compile:
         net.compile()
     return net
