@@ -43,6 +43,7 @@ class ManifestDataModule(RetrievalDataModule):
         split_seed: Seed of the stratified split.
         on_bad_image: ``"error"`` stops at an unreadable image; ``"skip"`` drops and reports it.
         cache_dir: Folder of the decoded-image cache, or ``None`` to decode in memory.
+        allow_outside_root: Read ``labels.csv`` rows that resolve outside ``root``.
         **loader_options: See :class:`RetrievalDataModule`.
     """
 
@@ -58,6 +59,7 @@ class ManifestDataModule(RetrievalDataModule):
         split_seed: int = 0,
         on_bad_image: Literal["error", "skip"] = "error",
         cache_dir: str | None = ".cache/images",
+        allow_outside_root: bool = False,
         **loader_options: Any,
     ) -> None:
         super().__init__(**loader_options)
@@ -79,10 +81,13 @@ class ManifestDataModule(RetrievalDataModule):
         self.split_seed = split_seed
         self.on_bad_image = on_bad_image
         self.cache_dir = Path(cache_dir) if cache_dir else None
+        self.allow_outside_root = allow_outside_root
 
     def load_splits(self) -> RetrievalSplits:
         """Read the manifest, load (or reuse) the decoded images, split and check them."""
-        manifest = read_manifest(self.root, self.labels_file)
+        manifest = read_manifest(
+            self.root, self.labels_file, allow_outside_root=self.allow_outside_root
+        )
         loaded = load_images(
             self.root,
             manifest.paths,

@@ -158,7 +158,11 @@ def _read(root: Path, data: DictConfig, description: dict[str, Any]) -> CaseSour
     """Read the manifest under ``root`` with the options of a manifest ``data`` (or defaults)."""
     options = data if "root" in data else OmegaConf.create({})
     labels_file = str(options.get("labels_file", DEFAULT_LABELS_FILE))
-    manifest = read_manifest(root.resolve(), labels_file)
+    manifest = read_manifest(
+        root.resolve(),
+        labels_file,
+        allow_outside_root=bool(options.get("allow_outside_root", False)),
+    )
     rule = SplitRule(
         query_fraction=float(options.get("query_fraction", SplitRule.query_fraction)),
         val_fraction=float(options.get("val_fraction", SplitRule.val_fraction)),

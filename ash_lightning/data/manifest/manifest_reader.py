@@ -56,7 +56,10 @@ class _Rows:
 
 
 def read_manifest(
-    root: str | Path, labels_file: str = "labels.csv", check_files: bool = True
+    root: str | Path,
+    labels_file: str = "labels.csv",
+    check_files: bool = True,
+    allow_outside_root: bool = False,
 ) -> Manifest:
     """Read and validate the collection under ``root``.
 
@@ -68,6 +71,9 @@ def read_manifest(
         root: Data root folder.
         labels_file: Name of the labels csv inside ``root``.
         check_files: Whether to verify that every image listed in the csv exists.
+        allow_outside_root: Read images that resolve outside ``root`` (``../``, absolute
+            paths, symlinks out of it); refused by default, since a labels file may come
+            from someone else.
 
     Returns:
         The validated manifest.
@@ -86,6 +92,8 @@ def read_manifest(
             _check_files_exist(root, rows)
     else:
         rows = _scan_class_folders(root, labels_file)
+    if not allow_outside_root:
+        _check_inside_root(root, rows)
     class_names = tuple(sorted({name for names in rows.label_names for name in names}))
     _check_class_sizes(rows, class_names)
     labels = _encode_labels(rows.label_names, class_names)
@@ -145,6 +153,17 @@ def _check_unique(rows: _Rows) -> None:
             f"{len(duplicated)} paths are listed more than once in {rows.source}, "
             f"first: {', '.join(duplicated[:_FIRST_FEW])}"
         )
+
+
+def _check_inside_root(root: Path, rows: _Rows) -> None:
+    """Reject a row whose file resolves outside ``root``."""
+    inside = root.resolve()
+    for path in rows.paths:
+        if not (root / path).resolve().is_relative_to(inside):
+            raise ManifestError(
+                f"{rows.source}: {path} is outside the data root {root} (../, an absolute path "
+                "or a symlink out of it); set data.allow_outside_root=true to read it anyway"
+            )
 
 
 def _check_files_exist(root: Path, rows: _Rows) -> None:
