@@ -13,6 +13,7 @@ from ash_lightning.data.manifest import (
     read_manifest,
     row_splits,
 )
+from ash_lightning.data.manifest.preprocessing import DEFAULT_MAX_PIXELS
 from ash_lightning.data.retrieval_datamodule import RetrievalDataModule
 from ash_lightning.data.retrieval_splits import RetrievalSplits
 
@@ -44,6 +45,8 @@ class ManifestDataModule(RetrievalDataModule):
         on_bad_image: ``"error"`` stops at an unreadable image; ``"skip"`` drops and reports it.
         cache_dir: Folder of the decoded-image cache, or ``None`` to decode in memory.
         allow_outside_root: Read ``labels.csv`` rows that resolve outside ``root``.
+        max_image_pixels: Files declaring more pixels are refused before decoding (or
+            skipped with ``on_bad_image=skip``).
         **loader_options: See :class:`RetrievalDataModule`.
     """
 
@@ -60,6 +63,7 @@ class ManifestDataModule(RetrievalDataModule):
         on_bad_image: Literal["error", "skip"] = "error",
         cache_dir: str | None = ".cache/images",
         allow_outside_root: bool = False,
+        max_image_pixels: int = DEFAULT_MAX_PIXELS,
         **loader_options: Any,
     ) -> None:
         super().__init__(**loader_options)
@@ -82,6 +86,7 @@ class ManifestDataModule(RetrievalDataModule):
         self.on_bad_image = on_bad_image
         self.cache_dir = Path(cache_dir) if cache_dir else None
         self.allow_outside_root = allow_outside_root
+        self.max_image_pixels = max_image_pixels
 
     def load_splits(self) -> RetrievalSplits:
         """Read the manifest, load (or reuse) the decoded images, split and check them."""
@@ -97,6 +102,7 @@ class ManifestDataModule(RetrievalDataModule):
             on_bad_image=self.on_bad_image,
             cache_dir=self.cache_dir,
             show_progress=True,
+            max_pixels=self.max_image_pixels,
         )
         if loaded.bad:
             first = ", ".join(loaded.bad[:5])

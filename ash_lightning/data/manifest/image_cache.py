@@ -14,7 +14,11 @@ from typing import Any, Literal
 import numpy as np
 
 from ash_lightning.console.progress import progress
-from ash_lightning.data.manifest.preprocessing import BadImageError, preprocess
+from ash_lightning.data.manifest.preprocessing import (
+    DEFAULT_MAX_PIXELS,
+    BadImageError,
+    preprocess,
+)
 
 CACHE_FORMAT_VERSION = 1
 
@@ -45,6 +49,7 @@ class _Settings:
     image_size: int
     channels: int
     crop_border: bool
+    max_pixels: int = DEFAULT_MAX_PIXELS  # refuses files, never changes pixels: not in the key
 
     def shape(self, count: int) -> tuple[int, int, int, int]:
         """The array shape for ``count`` images."""
@@ -95,7 +100,13 @@ def _read_cache(
 def _decode_or_error(path: Path, settings: _Settings) -> np.ndarray | BadImageError:
     """Preprocess one file, returning (not raising) its error when it is unreadable."""
     try:
-        return preprocess(path, settings.image_size, settings.channels, settings.crop_border)
+        return preprocess(
+            path,
+            settings.image_size,
+            settings.channels,
+            settings.crop_border,
+            settings.max_pixels,
+        )
     except BadImageError as error:
         return error
 
@@ -198,6 +209,7 @@ def load_images(
     cache_dir: Path | None = None,
     num_threads: int = 2,
     show_progress: bool = False,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
 ) -> CachedImages:
     """Decode and resize image files, reusing a valid cache in ``cache_dir`` when there is one.
 
@@ -215,6 +227,7 @@ def load_images(
         cache_dir: Directory of ``<key>.npy`` and ``<key>.json``; None decodes in memory.
         num_threads: Decoding threads.
         show_progress: Show a bar while decoding (a cache hit decodes nothing).
+        max_pixels: Files declaring more pixels (width x height) are unreadable.
 
     Returns:
         The images, the kept indices, the skipped paths and where the cache lies.
@@ -225,7 +238,7 @@ def load_images(
     """
     if not paths:
         raise ValueError(f"no image paths given under {root}")
-    settings = _Settings(image_size, channels, crop_border)
+    settings = _Settings(image_size, channels, crop_border, max_pixels)
     fill_args = (root, paths, settings, on_bad_image, num_threads, show_progress)
     if cache_dir is None:
         images = np.empty(settings.shape(len(paths)), dtype=np.uint8)

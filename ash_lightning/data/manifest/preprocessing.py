@@ -8,18 +8,26 @@ import numpy as np
 from PIL import Image
 
 _PILLOW_MODES = {3: "RGB", 1: "L"}
+DEFAULT_MAX_PIXELS = 100_000_000
+"""Largest image decoded (width x height); larger ones are refused before decoding."""
 
 
 class BadImageError(ValueError):
     """An image file that is missing, empty, truncated or not an image at all."""
 
 
-def decode_image(path: Path, channels: int) -> np.ndarray:
+def decode_image(path: Path, channels: int, max_pixels: int = DEFAULT_MAX_PIXELS) -> np.ndarray:
     """Decode an image file fully into an ``H x W x C`` uint8 array.
+
+    The size in the file's header is checked before any pixel is decoded, so a small file
+    that declares a huge image (a decompression bomb) costs nothing. Pillow refuses images
+    above twice its own ``MAX_IMAGE_PIXELS`` (179 million) when opening them, whatever
+    ``max_pixels`` says; that too is a :class:`BadImageError`.
 
     Args:
         path: The image file (any format Pillow reads).
         channels: 3 for RGB, 1 for grey.
+        max_pixels: The largest width x height decoded.
 
     Returns:
         The decoded pixels, ``H x W x channels``, uint8.
@@ -33,9 +41,16 @@ def decode_image(path: Path, channels: int) -> np.ndarray:
         raise ValueError(f"channels must be 1 or 3, got {channels}")
     try:
         with Image.open(path) as image:
+            if image.width * image.height > max_pixels:
+                raise BadImageError(
+                    f"unreadable image {path}: {image.width} x {image.height} pixels exceeds "
+                    f"the limit of {max_pixels} (data.max_image_pixels; a decompression bomb?)"
+                )
             image.load()
             pixels = np.asarray(image.convert(_PILLOW_MODES[channels]), dtype=np.uint8)
-    except (OSError, SyntaxError, ValueError) as error:
+    except BadImageError:
+        raise
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
         reason = " ".join(str(error).split()) or type(error).__name__
         raise BadImageError(f"unreadable image {path}: {reason}") from error
     return pixels.reshape(pixels.shape[0], pixels.shape[1], channels)
@@ -75,7 +90,13 @@ def resize_square(image: np.ndarray, size: int) -> np.ndarray:
     return resized.reshape(size, size, image.shape[2])
 
 
-def preprocess(path: Path, image_size: int, channels: int, crop_border: bool) -> np.ndarray:
+def preprocess(
+    path: Path,
+    image_size: int,
+    channels: int,
+    crop_border: bool,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+) -> np.ndarray:
     """Decode, optionally crop the black border of, and resize one image file.
 
     Args:
@@ -83,6 +104,7 @@ def preprocess(path: Path, image_size: int, channels: int, crop_border: bool) ->
         image_size: The side of the square output, in pixels.
         channels: 3 for RGB, 1 for grey.
         crop_border: Whether to crop the black surround first (fundus photographs).
+        max_pixels: The largest width x height decoded.
 
     Returns:
         The image, ``channels x image_size x image_size`` uint8, contiguous.
@@ -90,7 +112,7 @@ def preprocess(path: Path, image_size: int, channels: int, crop_border: bool) ->
     Raises:
         BadImageError: The file cannot be decoded.
     """
-    image = decode_image(path, channels)
+    image = decode_image(path, channels, max_pixels)
     if crop_border:
         image = crop_black_border(image)
     return np.ascontiguousarray(resize_square(image, image_size).transpose(2, 0, 1))
