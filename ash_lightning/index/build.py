@@ -45,11 +45,12 @@ from hydra.errors import HydraException
 from omegaconf import DictConfig, OmegaConf
 
 import ash_lightning
+from ash_lightning.data.file_permissions import permissions
 from ash_lightning.data.manifest import Manifest, read_manifest, row_splits
 from ash_lightning.index.encode import BadImagePolicy, EncodedFiles, encode_files
 from ash_lightning.index.kinds import IndexOptions, create_index, index_parameters
 from ash_lightning.index.records import Case, CaseIndexError, IndexHeader, now_utc
-from ash_lightning.index.store import HEADER_FILE, CaseIndex, permissions, save_generation
+from ash_lightning.index.store import HEADER_FILE, CaseIndex, save_generation
 from ash_lightning.run.command_line import one_line_message
 from ash_lightning.run.compose import compose_config
 from ash_lightning.run.trained_run import TrainedRun

@@ -33,6 +33,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+from ash_lightning.data.file_permissions import permissions
 from ash_lightning.index.kinds import search_codes, set_search_parameters
 from ash_lightning.index.records import (
     Case,
@@ -110,23 +111,6 @@ def generation_files(generation: int) -> dict[str, str]:
         ``{"codes": ..., "cases": ...}``.
     """
     return {"codes": f"codes-{generation:06d}.faiss", "cases": f"cases-{generation:06d}.jsonl"}
-
-
-def permissions(mode: int) -> int:
-    """``mode`` less the process's umask: what ``open``/``mkdir`` would give a new path.
-
-    Temporary files and folders are created private (``0o600``/``0o700``); an index is
-    meant to be shared like any other output, so its files get the usual permissions.
-
-    Args:
-        mode: ``0o666`` for a file, ``0o777`` for a folder.
-
-    Returns:
-        The permission bits.
-    """
-    umask = os.umask(0)
-    os.umask(umask)
-    return mode & ~umask
 
 
 def _write_durably(path: Path, write: Callable[[Path], object]) -> None:

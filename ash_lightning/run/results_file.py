@@ -6,6 +6,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from ash_lightning.data.file_permissions import permissions
+
 RESULTS_FILENAME = "results.json"
 
 
@@ -14,6 +16,7 @@ def write_text_atomically(text: str, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(handle, permissions(0o666))  # mkstemp makes it private
         with os.fdopen(handle, "w") as stream:
             stream.write(text)
         os.replace(temporary, path)

@@ -14,6 +14,7 @@ from typing import Any, Literal
 import numpy as np
 
 from ash_lightning.console.progress import progress
+from ash_lightning.data.file_permissions import permissions
 from ash_lightning.data.manifest.preprocessing import (
     DEFAULT_MAX_PIXELS,
     BadImageError,
@@ -150,6 +151,7 @@ def _fill(
 def _temporary(cache_dir: Path, key: str, suffix: str) -> Path:
     """Create an empty, uniquely named temporary file in ``cache_dir``."""
     handle, name = tempfile.mkstemp(prefix=f".{key}.", suffix=suffix, dir=cache_dir)
+    os.fchmod(handle, permissions(0o666))  # mkstemp makes it private; the cache is shared
     os.close(handle)
     return Path(name)
 
