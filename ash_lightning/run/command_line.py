@@ -1,12 +1,14 @@
 """Fail fast on a bad command line: every override, and every value of a sweep, is checked."""
 
+import sys
 from collections.abc import Sequence
 
 from hydra import compose, initialize_config_module
 from hydra.core.override_parser.overrides_parser import OverridesParser
-from hydra.core.override_parser.types import IntervalSweep, Override
+from hydra.core.override_parser.types import IntervalSweep, Override, OverrideType
 from hydra.errors import HydraException, InstantiationException
 from hydra.utils import instantiate
+from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
 from ash_lightning.run.compose import CONFIG_MODULE, CONFIG_NAME
@@ -60,12 +62,39 @@ def _override_sets(overrides: list[str]) -> list[list[str]]:
     return sets
 
 
+def unread_additions(overrides: Sequence[str], cfg: DictConfig) -> list[str]:
+    """The ``+key=value`` additions that nothing reads.
+
+    A key added under an instantiated node (one with ``_target_``, e.g. ``+trainer.x=1``)
+    becomes an argument, which its class accepts or refuses; anywhere else (``+ckpt_path=``,
+    ``+retrieval.x=``) no code reads it.
+
+    Args:
+        overrides: The command line's overrides.
+        cfg: The configuration they composed.
+
+    Returns:
+        The dotted keys added where nothing reads them.
+    """
+    unread = []
+    for override in OverridesParser.create().parse_overrides(list(overrides)):
+        key = override.key_or_group
+        if override.type != OverrideType.ADD or key.startswith("hydra."):
+            continue
+        parent, _, _ = key.rpartition(".")
+        node = OmegaConf.select(cfg, parent) if parent else cfg
+        if not (isinstance(node, DictConfig) and "_target_" in node):
+            unread.append(key)
+    return unread
+
+
 def check_command_line(args: Sequence[str]) -> None:
     """Compose the configuration for each value a command line asks for, and validate it.
 
     Catches an unknown key, a missing config option, invalid values (``bits=0``,
     ``r=1.5``, ``bits=abc``) and data options the DataModule rejects (it loads nothing at
-    construction) for every job of a sweep before the first one trains.
+    construction) for every job of a sweep before the first one trains, and warns about a
+    ``+key=`` that nothing reads, so that a mistyped option is never silently ignored.
 
     Args:
         args: The command-line arguments after the program name.
@@ -79,9 +108,12 @@ def check_command_line(args: Sequence[str]) -> None:
     try:
         override_sets = _override_sets(overrides)
         with initialize_config_module(config_module=CONFIG_MODULE, version_base="1.3"):
-            for override_set in override_sets:
+            for index, override_set in enumerate(override_sets):
                 cfg = compose(CONFIG_NAME, overrides=override_set)
                 validate_config(cfg)
                 instantiate(cfg.data)
+                if index == 0:
+                    for key in unread_additions(override_set, cfg):
+                        print(f"warning: +{key} is read by nothing and is ignored", file=sys.stderr)
     except (HydraException, OmegaConfBaseException) as error:
         raise ConfigError(one_line_message(error)) from error

@@ -1,6 +1,7 @@
 """Validation of a composed configuration, with one-line messages naming the key."""
 
 import numbers
+from pathlib import Path
 from typing import TypeGuard
 
 from omegaconf import DictConfig, OmegaConf
@@ -78,6 +79,9 @@ def validate_config(cfg: DictConfig) -> None:
     seed = _value(cfg, "seed")
     if not _is_int(seed) or seed < 0:
         raise ConfigError(f"seed={seed}: must be an integer >= 0")
+    resume = _value(cfg, "resume")
+    if resume not in (None, "auto") and not Path(str(resume)).expanduser().is_file():
+        raise ConfigError(f"resume={resume}: no such checkpoint (resume=auto finds last.ckpt)")
     test = _value(cfg, "test")
     if not isinstance(test, bool):
         raise ConfigError(f"test={test}: must be true or false")

@@ -30,6 +30,7 @@ from ash_lightning.run.distributed import (
 from ash_lightning.run.fit_outcome import FitOutcome
 from ash_lightning.run.network_build import apply_speed, network_speed
 from ash_lightning.run.peak_memory import peak_memory_mb
+from ash_lightning.run.resume import resume_checkpoint
 
 TIMING_NAMES = ("encode_s", "index_build_s", "search_s")
 CODE_STATISTICS = tuple(CodeStatistics.__dataclass_fields__)
@@ -153,7 +154,7 @@ def fit_deep(
     rank_zero_info(describe_effective_batch(batch))
     with ddp_children_run_this_job(str(cfg.output_dir)):
         started = time.perf_counter()
-        trainer.fit(module, datamodule=datamodule)
+        trainer.fit(module, datamodule=datamodule, ckpt_path=resume_checkpoint(cfg))
         fit_s = time.perf_counter() - started
         fit_memory = {f"fit_{name}": value for name, value in peak_memory_mb().items()}
         selection = _selection(trainer, Path(cfg.output_dir))

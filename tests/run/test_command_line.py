@@ -79,3 +79,11 @@ def test_cli_stops_before_training_with_one_line(tmp_path):
         == "config error: r=1.5: must be a number in [0, 1] (the margin ratio of Eq. (2))"
     )
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_addition_that_nothing_reads_is_named(tiny_config):
+    from ash_lightning.run.command_line import unread_additions
+
+    overrides = ["+ckpt_path=x", "+retrieval.typo=1", "+trainer.gradient_clip_val=1.0", "bits=12"]
+    cfg = tiny_config(*overrides)
+    assert unread_additions(overrides, cfg) == ["ckpt_path", "retrieval.typo"]

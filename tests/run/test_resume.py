@@ -1,0 +1,63 @@
+"""A run killed with kill -9 and resumed reaches the metrics of an uninterrupted run."""
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from ash_lightning.run.config_check import ConfigError
+from ash_lightning.run.resume import resume_checkpoint
+
+RUN = [
+    "data.size=tiny",
+    "data.image_size=32",
+    "model.head.hidden_features=256",
+    "trainer.max_epochs=4",
+    "trainer.enable_progress_bar=false",
+]
+
+
+def _command(run_dir: Path, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "ash_lightning", *RUN, f"hydra.run.dir={run_dir}", *extra]
+
+
+def test_kill_9_after_the_first_epoch_then_resume_auto_gives_the_same_metrics(tmp_path):
+    subprocess.run(_command(tmp_path / "whole"), check=True, capture_output=True, cwd=tmp_path)
+    killed = tmp_path / "killed"
+    process = subprocess.Popen(
+        _command(killed, "resume=auto"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=tmp_path,
+    )
+    last = killed / "checkpoints" / "last.ckpt"
+    deadline = time.monotonic() + 300
+    while not last.is_file() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.2)  # into the second epoch
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert last.is_file() and not (killed / "results.json").exists()
+    resumed = subprocess.run(
+        _command(killed, "resume=auto"), capture_output=True, text=True, cwd=tmp_path
+    )
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    assert "Restoring states from the checkpoint path" in resumed.stderr
+    whole = json.loads((tmp_path / "whole" / "results.json").read_text())
+    again = json.loads((killed / "results.json").read_text())
+    assert again["metrics"] == whole["metrics"]
+    assert again["selection"] == whole["selection"] and again["timings_s"]["epochs"] == 4
+
+
+def test_resume_finds_last_ckpt_or_starts_afresh(tiny_config, tmp_path):
+    assert resume_checkpoint(tiny_config("resume=auto")) is None
+    (tmp_path / "checkpoints").mkdir()
+    (tmp_path / "checkpoints" / "last.ckpt").write_bytes(b"")
+    assert resume_checkpoint(tiny_config("resume=auto")) == str(tmp_path / "checkpoints/last.ckpt")
+    assert resume_checkpoint(tiny_config()) is None
+    with pytest.raises(ConfigError, match="resume=/nowhere.ckpt: no such checkpoint"):
+        resume_checkpoint(tiny_config("resume=/nowhere.ckpt"))
