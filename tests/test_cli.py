@@ -38,9 +38,12 @@ def test_table1_sweep_writes_summary(tmp_path):
     rows = list(csv.reader((sweep / "summary_test_mAPat10.csv").open()))
     assert rows[0] == ["method=ash_u"]
     assert rows[1] == ["r", "12", "24", "36", "48"]
-    assert [row[0] for row in rows[2:]] == ["0.3", "0.5", "0.7"]
+    assert [row[0] for row in rows[2:5]] == ["0.3", "0.5", "0.7"]
     job = json.loads((sweep / "0" / "results.json").read_text())
     assert float(rows[2][1]) == pytest.approx(job["metrics"]["test"]["metrics"]["mAP@10"], abs=1e-6)
+    assert rows[5] == ["method=random codes (chance)"]
+    chance = job["metrics"]["random_codes"]["metrics"]["mAP@10"]
+    assert float(rows[7][1]) == pytest.approx(chance, abs=1e-6)
     markdown = (sweep / "summary_test_mAPat10.md").read_text()
     assert "| r | K = 12 | K = 24 | K = 36 | K = 48 |" in markdown
     assert markdown.strip().splitlines()[-1] in result.stdout

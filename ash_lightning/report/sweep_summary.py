@@ -16,10 +16,19 @@ from ash_lightning.retrieval.metric_keys import parse_metric_key
 from ash_lightning.run.failed_jobs import failed_jobs
 from ash_lightning.run.results_file import RESULTS_FILENAME, read_results
 
+CHANCE = "random codes (chance)"
+
 
 def _metric(results: dict[str, Any], metric: str) -> float:
     key = parse_metric_key(metric)
     return float(results["metrics"][key.stage]["metrics"][str(key.without(stage=True))])
+
+
+def _chance(results: dict[str, Any], metric: str) -> float | None:
+    """The same metric of random codes of the run's length on the same queries, if recorded."""
+    name = str(parse_metric_key(metric).without(stage=True))
+    value = results["metrics"].get("random_codes", {}).get("metrics", {}).get(name)
+    return None if value is None else float(value)
 
 
 def _method_table(
@@ -43,7 +52,8 @@ def summarize_sweep(sweep_dir: Path, rows: str, columns: str, metric: str) -> tu
 
     Every run folder under ``sweep_dir`` with a ``results.json`` contributes, one table per
     method; runs that share a cell (e.g. several seeds) are shown as mean ± standard
-    deviation with their count.
+    deviation with their count. A last table gives the chance level: the same metric of
+    random codes of each run's length on the same queries.
 
     Args:
         sweep_dir: The multirun folder.
@@ -63,12 +73,17 @@ def summarize_sweep(sweep_dir: Path, rows: str, columns: str, metric: str) -> tu
         config = results["config"]
         method = results.get("method", "model")
         cells[method][(config[rows], config[columns])].append(_metric(results, metric))
+        chance = _chance(results, metric)
+        if chance is not None:
+            cells[CHANCE][(config[rows], config[columns])].append(chance)
     if not cells:
         raise FileNotFoundError(f"no {RESULTS_FILENAME} in the run folders of {sweep_dir}")
     markdown = [f"{metric} over {rows} x {columns} ({sweep_dir})"]
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    for method, method_cells in sorted(cells.items()):
+    for method, method_cells in sorted(
+        cells.items(), key=lambda item: (item[0] == CHANCE, item[0])
+    ):
         markdown += ["", f"{method}:", ""]
         writer.writerow([f"method={method}"])
         markdown.append(_method_table(method_cells, rows, columns, writer))
