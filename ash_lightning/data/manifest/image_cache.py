@@ -21,7 +21,7 @@ from ash_lightning.data.manifest.preprocessing import (
     preprocess,
 )
 
-CACHE_FORMAT_VERSION = 1
+CACHE_FORMAT_VERSION = 2  # 2: 16-bit grey scaled, no longer clipped
 
 
 @dataclass(frozen=True)

@@ -47,13 +47,26 @@ def decode_image(path: Path, channels: int, max_pixels: int = DEFAULT_MAX_PIXELS
                     f"the limit of {max_pixels} (data.max_image_pixels; a decompression bomb?)"
                 )
             image.load()
-            pixels = np.asarray(image.convert(_PILLOW_MODES[channels]), dtype=np.uint8)
+            pixels = _eight_bit(image, channels)
     except BadImageError:
         raise
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
         reason = " ".join(str(error).split()) or type(error).__name__
         raise BadImageError(f"unreadable image {path}: {reason}") from error
     return pixels.reshape(pixels.shape[0], pixels.shape[1], channels)
+
+
+def _eight_bit(image: Image.Image, channels: int) -> np.ndarray:
+    """The image as ``H x W`` or ``H x W x 3`` uint8; 16-bit grey is scaled, not clipped.
+
+    Pillow's ``convert("L")`` clips 16-bit grey (modes ``I;16*`` and ``I``) at 255, which
+    turns an OCT or fundus scan into black and white; its full range is mapped to 0 ... 255.
+    """
+    if image.mode.startswith("I;16") or image.mode == "I":
+        wide = np.asarray(image, dtype=np.float64)
+        grey = np.clip(np.rint(wide / 257.0), 0, 255).astype(np.uint8)
+        return grey if channels == 1 else np.repeat(grey[:, :, None], 3, axis=2)
+    return np.asarray(image.convert(_PILLOW_MODES[channels]), dtype=np.uint8)
 
 
 def crop_black_border(image: np.ndarray, threshold: int = 10) -> np.ndarray:
