@@ -74,6 +74,12 @@ def test_same_seed_same_metrics(tiny_config, tmp_path):
     assert first["metrics"] == second["metrics"]
 
 
+def test_two_loader_workers_give_the_same_metrics_as_none(tiny_config, tmp_path):
+    none = train(tiny_config("data.num_workers=0", output_dir=tmp_path / "none"))
+    two = train(tiny_config("data.num_workers=2", output_dir=tmp_path / "two"))
+    assert two["metrics"] == none["metrics"] and two["selection"] == none["selection"]
+
+
 def test_released_conventions_are_labelled(tiny_config):
     results = train(
         tiny_config(
