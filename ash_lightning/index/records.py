@@ -161,7 +161,8 @@ class IndexHeader:
             The header.
 
         Raises:
-            CaseIndexError: Not an index header, another format version, or fields missing.
+            CaseIndexError: Not an index header, another format version, fields missing or
+                of the wrong type.
 
         The model configuration's legacy ``_target_`` paths are renamed to public names.
         """
@@ -177,6 +178,44 @@ class IndexHeader:
         if missing:
             raise CaseIndexError(f"{source} lacks {', '.join(missing)}")
         values = {name: payload[name] for name in names}
+        _check_field_types(values, source)
         values["class_names"] = tuple(values["class_names"])
         values["model"] = upgrade_targets(values["model"])
         return cls(**values)
+
+
+_FIELD_TYPES: dict[str, type] = {
+    "generation": int,
+    "count": int,
+    "bits": int,
+    "files": dict,
+    "sha256": dict,
+    "index_type": str,
+    "index_params": dict,
+    "checkpoint": str,
+    "checkpoint_sha256": str,
+    "method": str,
+    "model": dict,
+    "preprocessing": dict,
+    "class_names": list,
+    "data": dict,
+    "package_version": str,
+    "created": str,
+    "updated": str,
+}
+
+
+def _check_field_types(values: dict[str, Any], source: str) -> None:
+    """Refuse a header whose fields have the wrong JSON type (e.g. ``"bits": "12"``)."""
+    for name, expected in _FIELD_TYPES.items():
+        value = values[name]
+        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            raise CaseIndexError(
+                f"{source}: {name} is {value!r}, not a JSON {expected.__name__}; the header "
+                "was edited or is damaged"
+            )
+    for role in ("codes", "cases"):
+        if not isinstance(values["files"].get(role), str):
+            raise CaseIndexError(f"{source}: files.{role} is missing; the header is damaged")
+    if not all(isinstance(name, str) for name in values["class_names"]):
+        raise CaseIndexError(f"{source}: class_names must be strings; the header is damaged")

@@ -1,4 +1,5 @@
 import dataclasses
+import json
 import shutil
 import subprocess
 import sys
@@ -127,3 +128,23 @@ def test_an_added_case_with_an_unknown_label_is_refused_and_nothing_changes(
     )
     assert "unknown label(s) grade_9" in _one_line_error(code, err)
     assert load_case_index(index_copy).header.count == before
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda h: h.update(bits="12"), "bits is '12', not a JSON int"),
+        (lambda h: h.update(generation="x"), "generation is 'x', not a JSON int"),
+        (lambda h: h["files"].pop("cases"), "files.cases is missing"),
+        (lambda h: h.update(class_names="grade_0"), "class_names is 'grade_0', not a JSON list"),
+        (lambda h: h.update(count=True), "count is True, not a JSON int"),
+    ],
+)
+def test_a_header_field_of_the_wrong_type_is_one_line(index_copy, indexed, capsys, edit, message):
+    header_file = index_copy / "index.json"
+    header = json.loads(header_file.read_text())
+    edit(header)
+    header_file.write_text(json.dumps(header))
+    image = indexed.data / "images/test/test_00000.png"
+    code, _, err = run_cli(["query", str(index_copy), str(image), "-k", "3"], capsys)
+    assert code == 2 and message in err and len(err.strip().splitlines()) == 1
