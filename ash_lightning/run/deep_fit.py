@@ -15,6 +15,7 @@ from pytorch_lightning.utilities import rank_zero_info
 from torch import nn
 
 from ash_lightning.data.retrieval_datamodule import RetrievalDataModule
+from ash_lightning.lightning.atomic_checkpoint_io import AtomicCheckpointIO
 from ash_lightning.lightning.modules import hashing_module
 from ash_lightning.lightning.retrieval_evaluation import RetrievalEvaluation
 from ash_lightning.losses.regime import HashingLoss
@@ -39,7 +40,10 @@ CODE_STATISTICS = tuple(CodeStatistics.__dataclass_fields__)
 def build_trainer(
     cfg: DictConfig, datamodule: RetrievalDataModule, loggers: Sequence[Logger]
 ) -> pl.Trainer:
-    """The configured trainer; it reloads the training pairs every epoch when they are redrawn."""
+    """The configured trainer; it reloads the training pairs every epoch when they are redrawn.
+
+    Checkpoints are written atomically (:class:`AtomicCheckpointIO`).
+    """
     callbacks = [instantiate(callback) for callback in cfg.callbacks.values()]
     found = [callback for callback in callbacks if isinstance(callback, RetrievalEvaluation)]
     if len(found) != 1:
@@ -53,6 +57,7 @@ def build_trainer(
     return instantiate(
         cfg.trainer,
         callbacks=callbacks,
+        plugins=[AtomicCheckpointIO()],
         logger=list(loggers) or False,
         reload_dataloaders_every_n_epochs=1 if datamodule.redraw_pairs_each_epoch else 0,
         **options,
