@@ -20,6 +20,7 @@ import numpy as np
 from PIL import Image
 
 from ash_lightning.console.progress import progress
+from ash_lightning.data.label_names import label_names
 from ash_lightning.data.retrieval_splits import RetrievalSplits
 from ash_lightning.data.synthetic import make_synthetic_splits
 from ash_lightning.data.synthetic.sizes import NAMED_SIZES
@@ -41,9 +42,7 @@ def label_text(label: np.ndarray, class_names: Sequence[str]) -> str:
     Raises:
         ValueError: A multi-hot row without any positive label.
     """
-    if label.ndim == 0:
-        return class_names[int(label)]
-    names = [class_names[int(index)] for index in np.flatnonzero(label)]
+    names = label_names(label, class_names)
     if not names:
         raise ValueError("a multi-hot label has no positive class; the manifest needs one")
     return "|".join(names)

@@ -46,6 +46,7 @@ from omegaconf import DictConfig, OmegaConf
 
 import ash_lightning
 from ash_lightning.data.file_permissions import permissions
+from ash_lightning.data.label_names import label_names
 from ash_lightning.data.manifest import Manifest, read_manifest, row_splits
 from ash_lightning.index.encode import BadImagePolicy, EncodedFiles, encode_files
 from ash_lightning.index.kinds import IndexOptions, create_index, index_parameters
@@ -222,21 +223,17 @@ class BuildSettings:
     order_seed: int = 0
 
 
-def _label_names(manifest: Manifest, row: int) -> tuple[str, ...]:
-    """The label names of one manifest row."""
-    label = manifest.labels[row]
-    if label.ndim == 0:
-        return (manifest.class_names[int(label)],)
-    return tuple(manifest.class_names[index] for index in np.flatnonzero(label))
-
-
 def _cases(source: CaseSource, encoded: EncodedFiles) -> tuple[Case, ...]:
     """The cases of the encoded rows: absolute path, label names, the run's split."""
     manifest = source.manifest
     column = None if manifest.splits is None else [manifest.splits[i] for i in encoded.kept]
     splits = assign_splits(manifest.labels[encoded.kept], column, source.split_rule)
     return tuple(
-        Case(str(manifest.root / manifest.paths[row]), _label_names(manifest, row), split)
+        Case(
+            str(manifest.root / manifest.paths[row]),
+            label_names(manifest.labels[row], manifest.class_names),
+            split,
+        )
         for row, split in zip(encoded.kept, splits, strict=True)
     )
 

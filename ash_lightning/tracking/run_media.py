@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 from torch import nn
 
 from ash_lightning.data.image_tensors import to_network_input
+from ash_lightning.data.label_names import label_names
 from ash_lightning.nn.attention_maps import attention_maps
 from ash_lightning.report.retrieval_figures import (
     GridPanel,
@@ -56,12 +57,6 @@ def shown_queries(count: int) -> np.ndarray:
     return np.sort(rng.choice(count, size=min(SHOWN_QUERIES, count), replace=False))
 
 
-def _label_names(label: np.ndarray, class_names: tuple[str, ...]) -> tuple[str, ...]:
-    if label.ndim == 0:
-        return (class_names[int(label)],)
-    return tuple(class_names[index] for index in np.flatnonzero(label))
-
-
 def _grid(
     query: int,
     codes: EvaluatedCodes,
@@ -73,10 +68,10 @@ def _grid(
     bits = binarize(codes.database)
     distances = (bits != binarize(codes.queries[query : query + 1])).sum(axis=1)
     ranked = np.argsort(distances, kind="stable")[:SHOWN_RESULTS]
-    query_names = _label_names(codes.query_labels[query], class_names)
+    query_names = label_names(codes.query_labels[query], class_names)
     panels = []
     for rank, row in enumerate(ranked, start=1):
-        names = _label_names(codes.database_labels[row], class_names)
+        names = label_names(codes.database_labels[row], class_names)
         panels.append(
             GridPanel(
                 database_images[codes.database_order[row]],
