@@ -64,7 +64,11 @@ def runs_on_cpu(accelerator: str) -> bool:
 
 
 def describe_effective_batch(batch: dict[str, Any]) -> str:
-    """One line for the start of training, e.g. ``16 per device x 2 processes x 1 = 32``."""
+    """The line printed at the start of training.
+
+    For example ``effective batch: 16 images per device x 2 process(es) x 1 accumulated = 32
+    images per optimiser step``.
+    """
     return (
         f"effective batch: {batch['per_device']} images per device x {batch['world_size']} "
         f"process(es) x {batch['accumulate_grad_batches']} accumulated = {batch['total']} "

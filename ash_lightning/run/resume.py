@@ -11,30 +11,25 @@ from pathlib import Path
 
 from omegaconf import DictConfig
 
-from ash_lightning.run.config_check import ConfigError
-
 LAST_CHECKPOINT = Path("checkpoints") / "last.ckpt"
 
 
 def resume_checkpoint(cfg: DictConfig) -> str | None:
     """The checkpoint ``trainer.fit`` continues from, or None to start afresh.
 
+    An explicit ``resume`` path was checked to exist by
+    :func:`~ash_lightning.run.config_check.validate_config`, before training.
+
     Args:
         cfg: The run configuration (``resume``, ``output_dir``).
 
     Returns:
         A checkpoint path, or None.
-
-    Raises:
-        ConfigError: ``resume`` names a checkpoint that does not exist.
     """
     resume = cfg.get("resume")
-    if resume in (None, False, "none"):
+    if resume is None:
         return None
     if resume == "auto":
         last = Path(cfg.output_dir) / LAST_CHECKPOINT
         return str(last) if last.is_file() else None
-    path = Path(str(resume)).expanduser()
-    if not path.is_file():
-        raise ConfigError(f"resume={resume}: no such checkpoint (resume=auto finds last.ckpt)")
-    return str(path)
+    return str(Path(str(resume)).expanduser())

@@ -60,13 +60,13 @@ def shown_queries(count: int) -> np.ndarray:
 def _grid(
     query: int,
     codes: EvaluatedCodes,
+    database_bits: np.ndarray,
     test_images: np.ndarray,
     database_images: np.ndarray,
     class_names: tuple[str, ...],
 ) -> Figure:
     """The query and its top results by Hamming distance, ties in the database's ranking order."""
-    bits = binarize(codes.database)
-    distances = (bits != binarize(codes.queries[query : query + 1])).sum(axis=1)
+    distances = (database_bits != binarize(codes.queries[query : query + 1])).sum(axis=1)
     ranked = np.argsort(distances, kind="stable")[:SHOWN_RESULTS]
     query_names = label_names(codes.query_labels[query], class_names)
     panels = []
@@ -138,7 +138,8 @@ def run_media(
     _, usage = np.unique(bits, axis=0, return_counts=True)
     return RunMedia(
         retrieval_grids=[
-            _grid(int(query), codes, test_images, database_images, class_names) for query in queries
+            _grid(int(query), codes, bits, test_images, database_images, class_names)
+            for query in queries
         ],
         attention_overlays=_overlays(net, test_images[queries]),
         per_class_map=_per_class(test_metrics),

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ash_lightning.run.config_check import ConfigError
+from ash_lightning.run.config_check import ConfigError, validate_config
 from ash_lightning.run.resume import resume_checkpoint
 
 RUN = [
@@ -59,5 +59,8 @@ def test_resume_finds_last_ckpt_or_starts_afresh(tiny_config, tmp_path):
     (tmp_path / "checkpoints" / "last.ckpt").write_bytes(b"")
     assert resume_checkpoint(tiny_config("resume=auto")) == str(tmp_path / "checkpoints/last.ckpt")
     assert resume_checkpoint(tiny_config()) is None
+    assert resume_checkpoint(tiny_config(f"resume={tmp_path}/checkpoints/last.ckpt")) == str(
+        tmp_path / "checkpoints/last.ckpt"
+    )
     with pytest.raises(ConfigError, match="resume=/nowhere.ckpt: no such checkpoint"):
-        resume_checkpoint(tiny_config("resume=/nowhere.ckpt"))
+        validate_config(tiny_config("resume=/nowhere.ckpt"))
