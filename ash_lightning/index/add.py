@@ -69,5 +69,10 @@ def add_images(
         )
         index.faiss_index.add(encoded.codes)
         cases = index.cases + tuple(Case(path, labels, SPLIT_ADDED) for path in paths)
-        header = replace(index.header, generation=index.header.generation + 1, updated=now_utc())
+        header = replace(
+            index.header,
+            generation=index.header.generation + 1,
+            weights_sha256=index.header.weights_sha256 or run.weights_sha256,
+            updated=now_utc(),
+        )
         return save_generation(replace(index, header=header, cases=cases))

@@ -253,6 +253,7 @@ def _header(
         index_params=params,
         checkpoint=str(run.checkpoint.resolve()),
         checkpoint_sha256=run.checkpoint_sha256,
+        weights_sha256=run.weights_sha256,
         method=str(run.results.get("method", "")),
         model=cast(dict[str, Any], OmegaConf.to_container(run.config.model, resolve=True)),
         preprocessing=dict(run.preprocessing),

@@ -32,18 +32,25 @@ from ash_lightning.data.manifest.preprocessing import preprocess
 from ash_lightning.index.records import IndexHeader, IndexMismatchError
 from ash_lightning.nn.attention_maps import attention_maps
 from ash_lightning.retrieval.codes import binarize, pack_bits
-from ash_lightning.run.trained_run import TrainedRun, TrainedRunError, load_trained_run
+from ash_lightning.run.trained_run import (
+    RunIdentity,
+    TrainedRun,
+    TrainedRunError,
+    load_trained_run,
+)
 
 BadImagePolicy = Literal["error", "skip"]
 _SHOWN_DIGITS = 12
 
 
-def differences(header: IndexHeader, run: TrainedRun) -> list[str]:
+def differences(header: IndexHeader, run: RunIdentity) -> list[str]:
     """What differs between a run and the index, e.g. ``bits 24 (index: 12)``.
+
+    The weights are compared by their digest (a version-1 index: by the checkpoint file's).
 
     Args:
         header: The index's header.
-        run: The loaded run.
+        run: The run's identity (a :class:`TrainedRun` is one).
 
     Returns:
         One item per differing property; empty when the run may serve the index.
@@ -54,16 +61,21 @@ def differences(header: IndexHeader, run: TrainedRun) -> list[str]:
     for key, indexed in header.preprocessing.items():
         if run.preprocessing.get(key) != indexed:
             found.append(f"{key} {run.preprocessing.get(key)} (index: {indexed})")
-    if run.checkpoint_sha256 != header.checkpoint_sha256:
-        found.append(
-            f"weights sha256 {run.checkpoint_sha256[:_SHOWN_DIGITS]}… "
-            f"(index: {header.checkpoint_sha256[:_SHOWN_DIGITS]}…)"
-        )
+    if header.weights_sha256:
+        digests = ("weights sha256", run.weights_sha256, header.weights_sha256)
+    else:
+        digests = ("checkpoint sha256", run.checkpoint_sha256, header.checkpoint_sha256)
+    name, own, indexed_digest = digests
+    if own != indexed_digest:
+        found.append(f"{name} {own[:_SHOWN_DIGITS]}… (index: {indexed_digest[:_SHOWN_DIGITS]}…)")
     return found
 
 
 def load_index_run(header: IndexHeader, checkpoint: Path | None = None) -> TrainedRun:
     """The run that serves an index: its recorded checkpoint or ``checkpoint``, checked.
+
+    The weights' digest, bits and preprocessing are compared with the index's after the
+    checkpoint is read (``weights_only``) and before any network is built.
 
     Args:
         header: The index's header.
@@ -76,22 +88,24 @@ def load_index_run(header: IndexHeader, checkpoint: Path | None = None) -> Train
         IndexMismatchError: The run differs from the index (the message names what).
         TrainedRunError: The checkpoint cannot be loaded.
     """
+    hint = "" if checkpoint is not None else " (it changed since the build: rebuild the index)"
+
+    def accept(run: RunIdentity) -> None:
+        found = differences(header, run)
+        if found:
+            raise IndexMismatchError(
+                f"checkpoint {run.checkpoint}{hint} does not match the index: {'; '.join(found)}"
+            )
+
     source = checkpoint if checkpoint is not None else Path(header.checkpoint)
     try:
-        run = load_trained_run(source)
+        return load_trained_run(source, accept)
     except TrainedRunError as error:
         if checkpoint is not None:
             raise
         raise TrainedRunError(
             f"{error}; pass --checkpoint with the weights the index was built with"
         ) from error
-    found = differences(header, run)
-    if found:
-        hint = "" if checkpoint is not None else " (it changed since the build: rebuild the index)"
-        raise IndexMismatchError(
-            f"checkpoint {run.checkpoint}{hint} does not match the index: {'; '.join(found)}"
-        )
-    return run
 
 
 def encode_images(

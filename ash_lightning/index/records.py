@@ -9,6 +9,7 @@ error of the package is a :class:`CaseIndexError` whose message is one line.
 """
 
 import dataclasses
+import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,7 +20,10 @@ from typing import Any
 from ash_lightning.run.legacy_targets import upgrade_targets
 
 FORMAT = "ash-case-index"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+"""Version 2 added ``weights_sha256`` and ``header_sha256``; version 1 is still read."""
+_READABLE_VERSIONS = (1, FORMAT_VERSION)
+_ADDED_IN_VERSION_2 = {"weights_sha256": ""}
 SPLIT_ADDED = "added"
 """The split of a case appended by ``ash-index add``."""
 
@@ -114,7 +118,10 @@ class IndexHeader:
         index_type: ``flat``, ``multihash`` or ``ivf``.
         index_params: The kind's parameters (see :mod:`ash_lightning.index.kinds`).
         checkpoint: Absolute path of the checkpoint that encoded the cases.
-        checkpoint_sha256: Its SHA-256.
+        checkpoint_sha256: Its file's SHA-256 (what ties a version-1 index to its weights).
+        weights_sha256: Digest of the network's weights
+            (:func:`~ash_lightning.run.weights_digest.weights_sha256`); empty in version-1
+            headers.
         method: The run's method (e.g. ``ash_u``).
         model: The run's model configuration.
         preprocessing: ``image_size``, ``channels``, ``crop_black_border`` of the run.
@@ -134,6 +141,7 @@ class IndexHeader:
     index_params: dict[str, int]
     checkpoint: str
     checkpoint_sha256: str
+    weights_sha256: str
     method: str
     model: dict[str, Any]
     preprocessing: dict[str, Any]
@@ -144,10 +152,11 @@ class IndexHeader:
     updated: str
 
     def to_json(self) -> dict[str, Any]:
-        """The JSON object of ``index.json``, format fields first."""
+        """The JSON object of ``index.json``: format fields first, its own checksum last."""
         fields = dataclasses.asdict(self)
         fields["class_names"] = list(self.class_names)
-        return {"format": FORMAT, "format_version": FORMAT_VERSION, **fields}
+        payload = {"format": FORMAT, "format_version": FORMAT_VERSION, **fields}
+        return {**payload, "header_sha256": _header_digest(payload)}
 
     @classmethod
     def from_json(cls, payload: dict[str, Any], source: str) -> "IndexHeader":
@@ -162,23 +171,36 @@ class IndexHeader:
 
         Raises:
             CaseIndexError: Not an index header, another format version, fields missing or
-                of the wrong type.
+                of the wrong type, or a header whose content does not match its
+                ``header_sha256`` (edited by hand or damaged).
 
-        The model configuration's legacy ``_target_`` paths are renamed to public names.
+        The model configuration's legacy ``_target_`` paths are renamed to public names. A
+        version-1 header (no checksum of its own) is read with an empty ``weights_sha256``.
         """
         if not isinstance(payload, dict) or payload.get("format") != FORMAT:
             raise CaseIndexError(f"{source} is not an ash-index header")
-        if payload.get("format_version") != FORMAT_VERSION:
+        version = payload.get("format_version")
+        if version not in _READABLE_VERSIONS:
             raise CaseIndexError(
-                f"{source} has format version {payload.get('format_version')}; this "
-                f"ash_lightning reads version {FORMAT_VERSION}: rebuild the index"
+                f"{source} has format version {version}; this ash_lightning reads versions "
+                f"{', '.join(map(str, _READABLE_VERSIONS))}: rebuild the index"
             )
+        if version == 1 and "header_sha256" in payload:
+            raise CaseIndexError(f"{source}: a version-1 header has no header_sha256; damaged")
+        checked = {**_ADDED_IN_VERSION_2, **payload} if version == 1 else payload
         names = [field.name for field in dataclasses.fields(cls)]
-        missing = [name for name in names if name not in payload]
+        missing = [name for name in names if name not in checked]
         if missing:
             raise CaseIndexError(f"{source} lacks {', '.join(missing)}")
-        values = {name: payload[name] for name in names}
+        values = {name: checked[name] for name in names}
         _check_field_types(values, source)
+        if version != 1:
+            content = {key: value for key, value in payload.items() if key != "header_sha256"}
+            if payload.get("header_sha256") != _header_digest(content):
+                raise CaseIndexError(
+                    f"{source} does not match its header_sha256: the header was edited or is "
+                    "damaged"
+                )
         values["class_names"] = tuple(values["class_names"])
         values["model"] = upgrade_targets(values["model"])
         return cls(**values)
@@ -194,6 +216,7 @@ _FIELD_TYPES: dict[str, type] = {
     "index_params": dict,
     "checkpoint": str,
     "checkpoint_sha256": str,
+    "weights_sha256": str,
     "method": str,
     "model": dict,
     "preprocessing": dict,
@@ -203,6 +226,12 @@ _FIELD_TYPES: dict[str, type] = {
     "created": str,
     "updated": str,
 }
+
+
+def _header_digest(payload: dict[str, Any]) -> str:
+    """SHA-256 of a header's fields as canonical JSON (sorted keys, no spaces)."""
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def _check_field_types(values: dict[str, Any], source: str) -> None:

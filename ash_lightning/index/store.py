@@ -46,6 +46,7 @@ from ash_lightning.run.trained_run import file_sha256
 
 HEADER_FILE = "index.json"
 _DATA_PATTERNS = ("codes-*.faiss", "cases-*.jsonl")
+_TEMPORARY_PATTERN = ".*.tmp"
 _READ_ATTEMPTS = 3
 
 
@@ -131,6 +132,9 @@ def _write_durably(path: Path, write: Callable[[Path], object]) -> None:
 def save_generation(index: CaseIndex) -> CaseIndex:
     """Write ``index`` as generation ``index.header.generation`` and commit it.
 
+    Temporary files that a killed change left in the folder are removed first (changes
+    hold the folder's lock, so no other change is writing them).
+
     Args:
         index: The index to store; its header's ``files``, ``sha256`` and ``count`` are
             filled in here.
@@ -138,11 +142,14 @@ def save_generation(index: CaseIndex) -> CaseIndex:
     Returns:
         The index with the committed header.
     """
+    for leftover in index.directory.glob(_TEMPORARY_PATTERN):
+        leftover.unlink(missing_ok=True)
     files = generation_files(index.header.generation)
     paths = {role: index.directory / name for role, name in files.items()}
-    _write_durably(
-        paths["codes"], lambda path: faiss.write_index_binary(index.faiss_index, str(path))
-    )
+    # Serialised in memory and written by Python, so a full disk raises instead of leaving a
+    # short file (faiss.write_index_binary only prints a close error).
+    codes = faiss.serialize_index_binary(index.faiss_index).tobytes()
+    _write_durably(paths["codes"], lambda path: path.write_bytes(codes))
     _write_durably(paths["cases"], lambda path: write_cases(index.cases, path))
     header = replace(
         index.header,

@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 import pytest
+import torch
 
 from ash_lightning.index import (
     IndexMismatchError,
@@ -12,7 +13,8 @@ from ash_lightning.index import (
     load_case_index,
     load_index_run,
 )
-from ash_lightning.run.trained_run import load_trained_run
+from ash_lightning.run import checkpoint_loading
+from ash_lightning.run.trained_run import file_sha256, load_trained_run
 
 from .helpers import run_cli
 
@@ -59,17 +61,17 @@ def test_a_recorded_checkpoint_that_changed_or_vanished_is_refused(indexed):
     assert differences(header, run) == []
     changed = dataclasses.replace(
         run,
-        checkpoint_sha256="0" * 64,
+        weights_sha256="0" * 64,
         preprocessing={**run.preprocessing, "crop_black_border": True},
     )
     assert differences(header, changed) == [
         "crop_black_border True (index: False)",
-        f"weights sha256 000000000000… (index: {header.checkpoint_sha256[:12]}…)",
+        f"weights sha256 000000000000… (index: {header.weights_sha256[:12]}…)",
     ]
     moved_away = dataclasses.replace(header, checkpoint="/nonexistent/last.ckpt")
     with pytest.raises(ValueError, match="pass --checkpoint with the weights"):
         load_index_run(moved_away)
-    retrained = dataclasses.replace(header, checkpoint_sha256="f" * 64)
+    retrained = dataclasses.replace(header, weights_sha256="f" * 64)
     with pytest.raises(IndexMismatchError, match="changed since the build: rebuild"):
         load_index_run(retrained)
 
@@ -148,3 +150,46 @@ def test_a_header_field_of_the_wrong_type_is_one_line(index_copy, indexed, capsy
     image = indexed.data / "images/test/test_00000.png"
     code, _, err = run_cli(["query", str(index_copy), str(image), "-k", "3"], capsys)
     assert code == 2 and message in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_class_added_to_the_header_by_hand_is_refused(index_copy, indexed, capsys):
+    header_file = index_copy / "index.json"
+    header = json.loads(header_file.read_text())
+    header["class_names"].append("grade_9")
+    header_file.write_text(json.dumps(header, indent=2))
+    image = indexed.data / "images/test/test_00000.png"
+    code, out, err = run_cli(["query", str(index_copy), str(image), "-k", "3"], capsys)
+    assert "does not match its header_sha256" in _one_line_error(code, err) and not out
+
+
+def test_a_resave_of_the_same_weights_is_accepted_and_other_weights_are_not(
+    indexed, tmp_path, capsys
+):
+    run = shutil.copytree(indexed.run, tmp_path / "resaved")
+    checkpoint = run / "checkpoints" / "best.ckpt"
+    saved = torch.load(checkpoint, map_location="cpu", weights_only=True)
+    saved["epoch"] = 99
+    saved["state_dict"] = dict(reversed(saved["state_dict"].items()))
+    torch.save(saved, checkpoint, _use_new_zipfile_serialization=False)
+    header = load_case_index(indexed.index).header
+    assert file_sha256(checkpoint) != header.checkpoint_sha256
+    image = str(indexed.data / "images/test/test_00000.png")
+    argv = ["query", str(indexed.index), image, "-k=2", f"--checkpoint={run}"]
+    code, out, err = run_cli(argv, capsys)
+    assert code == 0, err
+    key = next(key for key in saved["state_dict"] if key.startswith("net.") and "weight" in key)
+    saved["state_dict"][key] = saved["state_dict"][key] + 1e-6
+    torch.save(saved, checkpoint)
+    code, _, err = run_cli(argv, capsys)
+    assert f"weights sha256 {load_trained_run(run).weights_sha256[:12]}" in _one_line_error(
+        code, err
+    )
+
+
+def test_other_weights_are_refused_before_any_network_is_built(indexed, monkeypatch):
+    header = dataclasses.replace(load_case_index(indexed.index).header, weights_sha256="f" * 64)
+    built = []
+    monkeypatch.setattr(checkpoint_loading, "build_network", lambda *args, **kw: built.append(1))
+    with pytest.raises(IndexMismatchError, match="weights sha256"):
+        load_index_run(header)
+    assert built == []
