@@ -24,24 +24,35 @@ def run(cfg: DictConfig) -> float:
     """
     from pytorch_lightning.utilities import rank_zero_only
 
+    from ash_lightning.data.manifest import BadImageError, CacheError, ManifestError
     from ash_lightning.lightning.numeric_fault import NumericFault
     from ash_lightning.run.job import train, validation_objective
+    from ash_lightning.run.run_folder import discard_run_folder, holds_nothing_yet
+    from ash_lightning.run.trained_run import TrainedRunError
 
+    output_dir = Path(cfg.output_dir)
+    fresh = holds_nothing_yet(output_dir)
     try:
         results = train(cfg)
     except Exception as error:
+        bad_input = (ManifestError, BadImageError, CacheError, TrainedRunError)
+        one_line = (ConfigError, InstantiationException, NumericFault, *bad_input)
         if isinstance(error, ConfigError | InstantiationException):
             message = f"config error: {one_line_message(error)}"
+        elif isinstance(error, bad_input):
+            message = f"data error: {error}"
         elif isinstance(error, NumericFault):
             message = f"training stopped: {error}"
         else:
             message = one_line_message(error)
         if HydraConfig.get().mode != RunMode.MULTIRUN:
-            if isinstance(error, ConfigError | InstantiationException | NumericFault):
+            if isinstance(error, one_line):
+                if fresh and not isinstance(error, NumericFault):
+                    discard_run_folder(output_dir, within=Path.cwd())
                 sys.exit(message)
             raise
         # One failing job of a sweep must not stop the others (run/failed_jobs.py).
-        record_failure(Path(cfg.output_dir), error, message)
+        record_failure(output_dir, error, message)
         return float("nan")
     # A DDP child process: the parent prints. rank_zero_only.rank is set at run time.
     if rank_zero_only.rank != 0:  # type: ignore[attr-defined]
@@ -61,7 +72,7 @@ def run(cfg: DictConfig) -> float:
             f"\nselected on validation: epoch {selection['epoch']} of "
             f"{results['timings_s']['epochs']}, {selection['monitor']} = {selection['score']:.4f}"
         )
-    print(f"\nresults: {cfg.output_dir}/results.json")
+    print(f"\nresults: {output_dir}/results.json")
     return validation_objective(cfg, results)
 
 

@@ -1,5 +1,7 @@
 """Shared fixtures: the real configuration, shrunk for 2 CPU cores."""
 
+import struct
+import zlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -44,3 +46,25 @@ def trainer_only_config(tmp_path: Path) -> Callable[..., DictConfig]:
 
     yield make
     GlobalHydra.instance().clear()
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+@pytest.fixture
+def png_bomb() -> Callable[..., Path]:
+    """Write a PNG of a few hundred bytes whose header declares ``side`` x ``side`` pixels."""
+
+    def write(path: Path, side: int = 30000) -> Path:
+        header = struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0)
+        row = b"\x00" + b"\x00" * side
+        path.write_bytes(
+            b"\x89PNG\r\n\x1a\n"
+            + _png_chunk(b"IHDR", header)
+            + _png_chunk(b"IDAT", zlib.compress(row * 2))
+            + _png_chunk(b"IEND", b"")
+        )
+        return path
+
+    return write

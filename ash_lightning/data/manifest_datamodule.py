@@ -14,6 +14,7 @@ from ash_lightning.data.manifest import (
     row_splits,
 )
 from ash_lightning.data.manifest.preprocessing import DEFAULT_MAX_PIXELS
+from ash_lightning.data.manifest.stratified_split import check_fractions
 from ash_lightning.data.retrieval_datamodule import RetrievalDataModule
 from ash_lightning.data.retrieval_splits import RetrievalSplits
 
@@ -76,6 +77,7 @@ class ManifestDataModule(RetrievalDataModule):
             raise ManifestError(
                 f"data.on_bad_image must be 'error' or 'skip', got {on_bad_image!r}"
             )
+        check_fractions(query_fraction, val_fraction)
         self.labels_file = labels_file
         self.image_size = image_size
         self.channels = channels

@@ -2,6 +2,7 @@
 
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from hydra import compose, initialize_config_module
 from hydra.core.override_parser.overrides_parser import OverridesParser
@@ -13,6 +14,7 @@ from omegaconf.errors import OmegaConfBaseException
 
 from ash_lightning.run.compose import CONFIG_MODULE, CONFIG_NAME
 from ash_lightning.run.config_check import ConfigError, validate_config
+from ash_lightning.run.run_folder import check_creatable
 
 # Hydra flags that take a value, and flags after which the overrides mean something else.
 _FLAGS_WITH_VALUE = {"-cp", "--config-path", "-cn", "--config-name", "-cd", "--config-dir"}
@@ -88,6 +90,15 @@ def unread_additions(overrides: Sequence[str], cfg: DictConfig) -> list[str]:
     return unread
 
 
+def _check_output_folder(args: Sequence[str], overrides: list[str]) -> None:
+    """Refuse a run (or sweep) folder that cannot be created, naming its key."""
+    node = "sweep" if any(arg in ("-m", "--multirun") for arg in args) else "run"
+    key = f"hydra.{node}.dir"
+    given = [arg for arg in args if arg.startswith(f"{key}=")]
+    cfg = compose(CONFIG_NAME, overrides=[*overrides, *given], return_hydra_config=True)
+    check_creatable(key, Path(str(cfg.hydra[node].dir)))
+
+
 def check_command_line(args: Sequence[str]) -> None:
     """Compose the configuration for each value a command line asks for, and validate it.
 
@@ -115,5 +126,6 @@ def check_command_line(args: Sequence[str]) -> None:
                 if index == 0:
                     for key in unread_additions(override_set, cfg):
                         print(f"warning: +{key} is read by nothing and is ignored", file=sys.stderr)
+            _check_output_folder(args, override_sets[0])
     except (HydraException, OmegaConfBaseException) as error:
         raise ConfigError(one_line_message(error)) from error

@@ -7,6 +7,7 @@ from typing import TypeGuard
 from omegaconf import DictConfig, OmegaConf
 
 from ash_lightning.retrieval.metric_keys import parse_metric_key
+from ash_lightning.run.resumable_checkpoint import unresumable_reason
 
 CONVENTIONS = ("standard", "authors")
 
@@ -58,6 +59,15 @@ def _check_monitor(monitor: str, topk: list[int]) -> None:
         )
 
 
+def _check_resume_path(path: Path, given: object) -> None:
+    """Refuse an explicit ``resume=`` path that is missing or not a training checkpoint."""
+    if not path.is_file():
+        raise ConfigError(f"resume={given}: no such checkpoint (resume=auto finds last.ckpt)")
+    reason = unresumable_reason(path)
+    if reason is not None:
+        raise ConfigError(f"resume={given}: {reason}")
+
+
 def validate_config(cfg: DictConfig) -> None:
     """Check the top-level knobs before anything is built.
 
@@ -80,8 +90,8 @@ def validate_config(cfg: DictConfig) -> None:
     if not _is_int(seed) or seed < 0:
         raise ConfigError(f"seed={seed}: must be an integer >= 0")
     resume = _value(cfg, "resume")
-    if resume not in (None, "auto") and not Path(str(resume)).expanduser().is_file():
-        raise ConfigError(f"resume={resume}: no such checkpoint (resume=auto finds last.ckpt)")
+    if resume not in (None, "auto"):
+        _check_resume_path(Path(str(resume)).expanduser(), resume)
     test = _value(cfg, "test")
     if not isinstance(test, bool):
         raise ConfigError(f"test={test}: must be true or false")
@@ -107,7 +117,39 @@ def validate_config(cfg: DictConfig) -> None:
     binarize = _value(cfg, "retrieval.binarize")
     if not isinstance(binarize, bool):
         raise ConfigError(f"retrieval.binarize={binarize}: must be true or false")
-    for key in ("data.image_size", "trainer.max_epochs"):
+    for key in ("data.image_size", "trainer.max_epochs", "data.batch_size", "data.eval_batch_size"):
         value = _value(cfg, key)
         if value is not None and (not _is_int(value) or value < 1):
             raise ConfigError(f"{key}={value}: must be an integer >= 1")
+    _check_optimizer(cfg)
+
+
+def _check_optimizer(cfg: DictConfig) -> None:
+    """Refuse an optimiser value torch would reject only after the data are loaded."""
+    bounds = {
+        "lr": ("a number > 0", lambda v: v > 0),
+        "weight_decay": ("a number >= 0", lambda v: v >= 0),
+        "momentum": ("a number in [0, 1)", lambda v: 0 <= v < 1),
+    }
+    for name, (expected, holds) in bounds.items():
+        key = f"optimizer.{name}"
+        value = _value(cfg, key)
+        if value is not None and (not _is_number(value) or not holds(value)):
+            raise ConfigError(f"{key}={value}: must be {expected}")
+
+
+def check_topk_fits(topk: list[int], database: int) -> None:
+    """Refuse a top-k larger than the database, once its size is known (before training).
+
+    Args:
+        topk: The configured ``topk``.
+        database: Images in the database split.
+
+    Raises:
+        ConfigError: Naming the first k that does not fit.
+    """
+    too_large = [k for k in topk if k > database]
+    if too_large:
+        raise ConfigError(
+            f"topk={topk}: k={too_large[0]} is more than the {database} database images"
+        )

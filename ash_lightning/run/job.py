@@ -17,7 +17,7 @@ from ash_lightning.report.run_table import retrieval_table
 from ash_lightning.retrieval import random_code_reference
 from ash_lightning.retrieval.evaluation import ranking_name
 from ash_lightning.retrieval.metric_keys import TIE_AWARE, parse_metric_key, under_prefix
-from ash_lightning.run.config_check import ConfigError, validate_config
+from ash_lightning.run.config_check import ConfigError, check_topk_fits, validate_config
 from ash_lightning.run.deep_fit import fit_deep
 from ash_lightning.run.fit_outcome import FitOutcome
 from ash_lightning.run.network_build import build_network
@@ -106,7 +106,7 @@ def train(cfg: DictConfig) -> dict[str, Any]:
     validate_config(cfg)
     output_dir = Path(cfg.output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
-    pl.seed_everything(cfg.seed, workers=True)
+    pl.seed_everything(cfg.seed, workers=True, verbose=False)
     config = _resolved_without_hydra(cfg)
     loggers = build_loggers(cfg)
     start_tracking(loggers, config)
@@ -129,6 +129,9 @@ def _fit_and_record(
     if not isinstance(loss, HashingLoss):
         raise ConfigError(f"loss={cfg.loss._target_} is not a HashingLoss")
     datamodule: RetrievalDataModule = instantiate(cfg.data, sampling=loss.regime.sampling)
+    # Read and check the data before any network or trainer: bad input fails at once.
+    datamodule.setup()
+    check_topk_fits(list(cfg.topk), len(datamodule.splits.database_labels))
     model = build_network(cfg.model, **_classes_from_data(cfg, datamodule))
     if isinstance(model, ShallowHashingModel):
         outcome = fit_shallow(cfg, datamodule, model)

@@ -11,14 +11,18 @@ from pathlib import Path
 
 from omegaconf import DictConfig
 
+from ash_lightning.run.config_check import ConfigError
+from ash_lightning.run.resumable_checkpoint import unresumable_reason
+
 LAST_CHECKPOINT = Path("checkpoints") / "last.ckpt"
 
 
 def resume_checkpoint(cfg: DictConfig) -> str | None:
     """The checkpoint ``trainer.fit`` continues from, or None to start afresh.
 
-    An explicit ``resume`` path was checked to exist by
-    :func:`~ash_lightning.run.config_check.validate_config`, before training.
+    An explicit ``resume`` path was checked by
+    :func:`~ash_lightning.run.config_check.validate_config`, before training; the folder's
+    own ``last.ckpt`` (``resume=auto``) is checked here.
 
     Args:
         cfg: The run configuration (``resume``, ``output_dir``).
@@ -31,5 +35,10 @@ def resume_checkpoint(cfg: DictConfig) -> str | None:
         return None
     if resume == "auto":
         last = Path(cfg.output_dir) / LAST_CHECKPOINT
-        return str(last) if last.is_file() else None
+        if not last.is_file():
+            return None
+        reason = unresumable_reason(last)
+        if reason is not None:
+            raise ConfigError(f"resume=auto: cannot continue from {last}: {reason}")
+        return str(last)
     return str(Path(str(resume)).expanduser())

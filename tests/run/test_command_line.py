@@ -33,7 +33,7 @@ from ash_lightning.run.config_check import ConfigError
             ["data.size=huge"],
             "data.size: size must be one of ['paper', 'small', 'tiny'], got 'huge'",
         ),
-        (["-m", "data.batch_size=4,0"], "data.batch_size must be >= 1, got 0"),
+        (["-m", "data.batch_size=4,0"], "data.batch_size=0: must be an integer >= 1"),
     ],
 )
 def test_bad_values_and_keys_are_one_line_errors_naming_the_key(args, message):

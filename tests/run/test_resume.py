@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+import torch
 
 from ash_lightning.run.config_check import ConfigError, validate_config
 from ash_lightning.run.resume import resume_checkpoint
@@ -57,6 +58,11 @@ def test_resume_finds_last_ckpt_or_starts_afresh(tiny_config, tmp_path):
     assert resume_checkpoint(tiny_config("resume=auto")) is None
     (tmp_path / "checkpoints").mkdir()
     (tmp_path / "checkpoints" / "last.ckpt").write_bytes(b"")
+    with pytest.raises(ConfigError, match="last.ckpt: it is not a readable checkpoint"):
+        resume_checkpoint(tiny_config("resume=auto"))
+    torch.save(
+        {"state_dict": {}, "epoch": 3, "optimizer_states": []}, tmp_path / "checkpoints/last.ckpt"
+    )
     assert resume_checkpoint(tiny_config("resume=auto")) == str(tmp_path / "checkpoints/last.ckpt")
     assert resume_checkpoint(tiny_config()) is None
     assert resume_checkpoint(tiny_config(f"resume={tmp_path}/checkpoints/last.ckpt")) == str(
@@ -64,3 +70,6 @@ def test_resume_finds_last_ckpt_or_starts_afresh(tiny_config, tmp_path):
     )
     with pytest.raises(ConfigError, match="resume=/nowhere.ckpt: no such checkpoint"):
         validate_config(tiny_config("resume=/nowhere.ckpt"))
+    torch.save({"state_dict": {}}, tmp_path / "weights_only.ckpt")
+    with pytest.raises(ConfigError, match="not a training checkpoint .no epoch, optimizer_states"):
+        validate_config(tiny_config(f"resume={tmp_path}/weights_only.ckpt"))

@@ -1,6 +1,6 @@
 """Labelled image collections: manifest reading, stratified splits, checks and the image cache."""
 
-from ash_lightning.data.manifest.errors import ManifestError
+from ash_lightning.data.manifest.errors import CacheError, ManifestError
 from ash_lightning.data.manifest.image_cache import CachedImages, load_images
 from ash_lightning.data.manifest.manifest_reader import Manifest, read_manifest
 from ash_lightning.data.manifest.preprocessing import BadImageError
@@ -10,6 +10,7 @@ from ash_lightning.data.manifest.stratified_split import split_indices, splits_f
 
 __all__ = [
     "BadImageError",
+    "CacheError",
     "CachedImages",
     "Manifest",
     "ManifestError",

@@ -4,8 +4,9 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
@@ -15,6 +16,7 @@ import numpy as np
 
 from ash_lightning.console.progress import progress
 from ash_lightning.data.file_permissions import permissions
+from ash_lightning.data.manifest.errors import CacheError
 from ash_lightning.data.manifest.preprocessing import (
     DEFAULT_MAX_PIXELS,
     BadImageError,
@@ -148,6 +150,33 @@ def _fill(
     return np.asarray(kept, dtype=np.int64), tuple(bad)
 
 
+@contextmanager
+def _cache_writes(cache_dir: Path) -> Iterator[None]:
+    """Turn a failed write in the cache folder (read-only, not a folder, full) into one line."""
+    try:
+        yield
+    except OSError as error:
+        raise CacheError(
+            f"cannot write the image cache in {cache_dir}: {error.strerror or error}; set "
+            "data.cache_dir to a writable folder, or data.cache_dir=null to decode in memory"
+        ) from error
+
+
+def _allocated_memmap(path: Path, shape: tuple[int, ...]) -> np.memmap:
+    """A writable uint8 ``.npy`` memory map whose blocks are reserved on disk up front.
+
+    Without the reservation a full disk would surface as SIGBUS on a page write; with it,
+    as an ``OSError`` before any image is decoded.
+    """
+    array = np.lib.format.open_memmap(path, "w+", np.uint8, shape)
+    descriptor = os.open(path, os.O_RDWR)
+    try:
+        os.posix_fallocate(descriptor, 0, path.stat().st_size)
+    finally:
+        os.close(descriptor)
+    return array
+
+
 def _temporary(cache_dir: Path, key: str, suffix: str) -> Path:
     """Create an empty, uniquely named temporary file in ``cache_dir``."""
     handle, name = tempfile.mkstemp(prefix=f".{key}.", suffix=suffix, dir=cache_dir)
@@ -168,33 +197,34 @@ def _build_cache(
     On any failure every temporary is removed, so no half-written file remains.
     """
     settings = fill_args[2]
+    cache_dir = npy.parent
     temporaries: list[Path] = []
     try:
-        full_file = _temporary(npy.parent, key, ".npy.tmp")
-        temporaries.append(full_file)
-        full = np.lib.format.open_memmap(full_file, "w+", np.uint8, settings.shape(meta["n"]))
+        with _cache_writes(cache_dir):
+            full_file = _temporary(cache_dir, key, ".npy.tmp")
+            temporaries.append(full_file)
+            full = _allocated_memmap(full_file, settings.shape(meta["n"]))
         kept, bad = _fill(full, *fill_args)
-        array_file = full_file
-        if bad:
-            array_file = _temporary(npy.parent, key, ".npy.tmp")
-            temporaries.append(array_file)
-            shrunk = np.lib.format.open_memmap(
-                array_file, "w+", np.uint8, settings.shape(kept.size)
-            )
-            shrunk[:] = full[: kept.size]
-            shrunk.flush()
-            del shrunk
-        full.flush()
-        del full
-        meta.update(kept=kept.tolist(), bad=list(bad), shape=list(settings.shape(kept.size)))
-        meta_temporary = _temporary(npy.parent, key, ".json.tmp")
-        temporaries.append(meta_temporary)
-        with meta_temporary.open("w") as stream:
-            json.dump(meta, stream)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(array_file, npy)
-        os.replace(meta_temporary, meta_file)
+        with _cache_writes(cache_dir):
+            array_file = full_file
+            if bad:
+                array_file = _temporary(cache_dir, key, ".npy.tmp")
+                temporaries.append(array_file)
+                shrunk = _allocated_memmap(array_file, settings.shape(kept.size))
+                shrunk[:] = full[: kept.size]
+                shrunk.flush()
+                del shrunk
+            full.flush()
+            del full
+            meta.update(kept=kept.tolist(), bad=list(bad), shape=list(settings.shape(kept.size)))
+            meta_temporary = _temporary(cache_dir, key, ".json.tmp")
+            temporaries.append(meta_temporary)
+            with meta_temporary.open("w") as stream:
+                json.dump(meta, stream)
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.replace(array_file, npy)
+            os.replace(meta_temporary, meta_file)
     finally:
         for temporary in temporaries:
             temporary.unlink(missing_ok=True)
@@ -236,6 +266,7 @@ def load_images(
 
     Raises:
         BadImageError: A file is unreadable with ``on_bad_image="error"``, or all are.
+        CacheError: ``cache_dir`` cannot be created or written (nothing is left in it).
         ValueError: ``paths`` is empty.
     """
     if not paths:
@@ -246,7 +277,8 @@ def load_images(
         images = np.empty(settings.shape(len(paths)), dtype=np.uint8)
         kept, bad = _fill(images, *fill_args)
         return CachedImages(images[: kept.size], kept, bad, None, from_cache=False)
-    cache_dir.mkdir(parents=True, exist_ok=True)
+    with _cache_writes(cache_dir):
+        cache_dir.mkdir(parents=True, exist_ok=True)
     key = _cache_key(root, paths, settings)
     npy, meta_file = cache_dir / f"{key}.npy", cache_dir / f"{key}.json"
     cached = _read_cache(npy, meta_file, key, len(paths), settings)

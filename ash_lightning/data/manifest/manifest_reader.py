@@ -104,6 +104,19 @@ def read_manifest(
 
 def _read_csv(labels_path: Path) -> _Rows:
     """Parse ``labels_path`` into rows, naming the line of the first bad row."""
+    try:
+        return _parse_csv(labels_path)
+    except UnicodeDecodeError as error:
+        raise ManifestError(
+            f"{labels_path} is not UTF-8 text (byte 0x{error.object[error.start]:02x} at "
+            f"offset {error.start}): save it as UTF-8"
+        ) from error
+    except csv.Error as error:
+        raise ManifestError(f"{labels_path} is not a readable CSV file: {error}") from error
+
+
+def _parse_csv(labels_path: Path) -> _Rows:
+    """The rows of a UTF-8 ``labels_path`` (see :func:`_read_csv`)."""
     with labels_path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.DictReader(handle)
         columns = [name.strip() for name in reader.fieldnames or []]
@@ -168,6 +181,9 @@ def _check_inside_root(root: Path, rows: _Rows) -> None:
 
 def _check_files_exist(root: Path, rows: _Rows) -> None:
     """Reject a labels file that lists images absent from ``root``."""
+    folders = [path for path in rows.paths if (root / path).is_dir()]
+    if folders:
+        raise ManifestError(f"{rows.source}: {folders[0]} is a folder, not an image file")
     missing = [path for path in rows.paths if not (root / path).is_file()]
     if missing:
         raise ManifestError(

@@ -34,7 +34,7 @@ def split_indices(
     Raises:
         ManifestError: A fraction is outside ``[0, 1)`` or the two sum to 1 or more.
     """
-    _check_fractions(query_fraction, val_fraction)
+    check_fractions(query_fraction, val_fraction)
     strata = _strata(labels)
     rng = np.random.default_rng(seed)
     chosen: dict[str, list[np.ndarray]] = {name: [] for name in SPLIT_NAMES}
@@ -67,10 +67,15 @@ def splits_from_column(splits: tuple[str, ...]) -> dict[str, np.ndarray]:
     return {name: np.flatnonzero(values == name).astype(np.int64) for name in SPLIT_NAMES}
 
 
-def _check_fractions(query_fraction: float, val_fraction: float) -> None:
-    """Reject fractions outside ``[0, 1)`` or summing to 1 or more."""
+def check_fractions(query_fraction: float, val_fraction: float) -> None:
+    """Reject fractions outside ``[0, 1)`` or summing to 1 or more.
+
+    Raises:
+        ManifestError: Naming the fraction, e.g. ``query_fraction must be in [0, 1), got 1.5``.
+    """
     for name, value in (("query_fraction", query_fraction), ("val_fraction", val_fraction)):
-        if not 0 <= value < 1:
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if not number or not 0 <= value < 1:
             raise ManifestError(f"{name} must be in [0, 1), got {value}")
     if query_fraction + val_fraction >= 1:
         raise ManifestError(
