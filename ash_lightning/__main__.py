@@ -26,6 +26,7 @@ def run(cfg: DictConfig) -> float:
 
     from ash_lightning.data.manifest import BadImageError, CacheError, ManifestError
     from ash_lightning.lightning.numeric_fault import NumericFault
+    from ash_lightning.lightning.preemption import Preempted
     from ash_lightning.run.job import train, validation_objective
     from ash_lightning.run.run_folder import discard_run_folder, holds_nothing_yet
     from ash_lightning.run.trained_run import TrainedRunError
@@ -35,20 +36,20 @@ def run(cfg: DictConfig) -> float:
     try:
         results = train(cfg)
     except Exception as error:
-        bad_input = (ManifestError, BadImageError, CacheError, TrainedRunError)
-        one_line = (ConfigError, InstantiationException, NumericFault, *bad_input)
+        bad_input: tuple[type[Exception], ...] = (ConfigError, InstantiationException)
+        bad_input += (ManifestError, BadImageError, CacheError, TrainedRunError)
         if isinstance(error, ConfigError | InstantiationException):
             message = f"config error: {one_line_message(error)}"
         elif isinstance(error, bad_input):
             message = f"data error: {error}"
-        elif isinstance(error, NumericFault):
+        elif isinstance(error, NumericFault | Preempted):
             message = f"training stopped: {error}"
         else:
             message = one_line_message(error)
         if HydraConfig.get().mode != RunMode.MULTIRUN:
-            if isinstance(error, one_line):
-                if fresh and not isinstance(error, NumericFault):
-                    discard_run_folder(output_dir, within=Path.cwd())
+            if isinstance(error, bad_input) and fresh:
+                discard_run_folder(output_dir, within=Path.cwd())
+            if isinstance(error, bad_input + (NumericFault, Preempted)):
                 sys.exit(message)
             raise
         # One failing job of a sweep must not stop the others (run/failed_jobs.py).

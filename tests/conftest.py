@@ -1,5 +1,6 @@
 """Shared fixtures: the real configuration, shrunk for 2 CPU cores."""
 
+import signal
 import struct
 import zlib
 from collections.abc import Callable, Sequence
@@ -10,6 +11,20 @@ from hydra.core.global_hydra import GlobalHydra
 from omegaconf import DictConfig
 
 from ash_lightning.run.compose import compose_config
+
+
+def _stop_the_session(signum: int, frame: object) -> None:
+    pytest.exit("stopped by SIGTERM", returncode=143)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """A SIGTERM stops the whole session, also while a test trains in this process.
+
+    Lightning's fit chains this handler after its own, so the stop goes through its
+    teardown; a test waiting on a subprocess kills it on the way out.
+    """
+    signal.signal(signal.SIGTERM, _stop_the_session)
+
 
 TINY_TRAINER = (
     "trainer.max_epochs=2",

@@ -4,6 +4,7 @@ from ash_lightning.lightning.code_buffer import CodeBuffer
 from ash_lightning.lightning.hashing_module import HashingModule, PairwiseHashingModule
 from ash_lightning.lightning.labelled_batch_module import LabelledBatchHashingModule
 from ash_lightning.lightning.modules import hashing_module
+from ash_lightning.lightning.preemption import Preempted, PreemptionCheckpoint
 from ash_lightning.lightning.retrieval_evaluation import RetrievalEvaluation
 from ash_lightning.lightning.triplet_module import TripletHashingModule
 
@@ -12,6 +13,8 @@ __all__ = [
     "HashingModule",
     "LabelledBatchHashingModule",
     "PairwiseHashingModule",
+    "Preempted",
+    "PreemptionCheckpoint",
     "RetrievalEvaluation",
     "TripletHashingModule",
     "hashing_module",

@@ -12,11 +12,13 @@ from omegaconf import DictConfig
 from pytorch_lightning.callbacks import ModelCheckpoint
 from pytorch_lightning.loggers import Logger
 from pytorch_lightning.utilities import rank_zero_info
+from pytorch_lightning.utilities.exceptions import SIGTERMException
 from torch import nn
 
 from ash_lightning.data.retrieval_datamodule import RetrievalDataModule
 from ash_lightning.lightning.atomic_checkpoint_io import AtomicCheckpointIO
 from ash_lightning.lightning.modules import hashing_module
+from ash_lightning.lightning.preemption import PreemptionCheckpoint, preempted
 from ash_lightning.lightning.retrieval_evaluation import RetrievalEvaluation
 from ash_lightning.losses.regime import HashingLoss
 from ash_lightning.retrieval.code_statistics import CodeStatistics
@@ -91,6 +93,13 @@ def _epochs_run(trainer: pl.Trainer) -> int:
     return int(trainer.current_epoch)
 
 
+def _preemption_checkpoint(trainer: pl.Trainer) -> Path | None:
+    """Where the trainer's :class:`PreemptionCheckpoint` saves, if it has one."""
+    callbacks = trainer.callbacks  # type: ignore[attr-defined]
+    found = [c.path for c in callbacks if isinstance(c, PreemptionCheckpoint)]
+    return found[0] if found else None
+
+
 def _evaluation(trainer: pl.Trainer) -> RetrievalEvaluation:
     """The trainer's retrieval callback (:func:`build_trainer` makes sure there is one)."""
     # Lightning assigns Trainer.callbacks at runtime but does not declare it.
@@ -159,7 +168,10 @@ def fit_deep(
     rank_zero_info(describe_effective_batch(batch))
     with ddp_children_run_this_job(str(cfg.output_dir)):
         started = time.perf_counter()
-        trainer.fit(module, datamodule=datamodule, ckpt_path=resume_checkpoint(cfg))
+        try:
+            trainer.fit(module, datamodule=datamodule, ckpt_path=resume_checkpoint(cfg))
+        except SIGTERMException as stop:
+            raise preempted(trainer, _preemption_checkpoint(trainer)) from stop
         fit_s = time.perf_counter() - started
         fit_memory = {f"fit_{name}": value for name, value in peak_memory_mb().items()}
         selection = _selection(trainer, Path(cfg.output_dir))

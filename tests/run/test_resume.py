@@ -1,4 +1,8 @@
-"""A run killed with kill -9 and resumed reaches the metrics of an uninterrupted run."""
+"""A run killed with kill -9, or stopped by SIGTERM, and resumed finishes where it would have.
+
+After kill -9 the resumed run reaches the metrics of an uninterrupted one exactly; after a
+SIGTERM the run saves its state, stops within seconds, and resume=auto finishes it.
+"""
 
 import json
 import signal
@@ -36,9 +40,7 @@ def test_kill_9_after_the_first_epoch_then_resume_auto_gives_the_same_metrics(tm
         cwd=tmp_path,
     )
     last = killed / "checkpoints" / "last.ckpt"
-    deadline = time.monotonic() + 300
-    while not last.is_file() and process.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.02)
+    _wait_for(last, process)
     time.sleep(0.2)  # into the second epoch
     process.send_signal(signal.SIGKILL)
     process.wait()
@@ -52,6 +54,45 @@ def test_kill_9_after_the_first_epoch_then_resume_auto_gives_the_same_metrics(tm
     again = json.loads((killed / "results.json").read_text())
     assert again["metrics"] == whole["metrics"]
     assert again["selection"] == whole["selection"] and again["timings_s"]["epochs"] == 4
+
+
+def _wait_for(path: Path, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 300
+    while not path.is_file() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
+def test_sigterm_saves_the_state_stops_promptly_and_resume_auto_finishes(tmp_path):
+    run = tmp_path / "preempted"
+    process = subprocess.Popen(
+        _command(run, "resume=auto", "trainer.max_epochs=6"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+    )
+    last = run / "checkpoints" / "last.ckpt"
+    _wait_for(last, process)
+    first_epoch_step = torch.load(last, weights_only=True)["global_step"]
+    time.sleep(0.5)  # into the second epoch
+    signalled = time.monotonic()
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=60)
+    stopped_after = time.monotonic() - signalled
+    assert process.returncode == 1, err[-2000:]
+    line = err.strip().splitlines()[-1]
+    assert line.startswith("training stopped: stopped by SIGTERM at epoch "), line
+    assert line.endswith(f"its state is in {last}: continue with resume=auto"), line
+    assert stopped_after < 30 and not (run / "results.json").exists()
+    assert torch.load(last, weights_only=True)["global_step"] > first_epoch_step
+    resumed = subprocess.run(
+        _command(run, "resume=auto", "trainer.max_epochs=6"),
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    assert json.loads((run / "results.json").read_text())["timings_s"]["epochs"] == 6
 
 
 def test_resume_finds_last_ckpt_or_starts_afresh(tiny_config, tmp_path):
