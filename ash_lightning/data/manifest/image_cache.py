@@ -23,7 +23,7 @@ from ash_lightning.data.manifest.preprocessing import (
     preprocess,
 )
 
-CACHE_FORMAT_VERSION = 2  # 2: 16-bit grey scaled, no longer clipped
+CACHE_FORMAT_VERSION = 3  # 2: 16-bit grey scaled, no longer clipped; 3: EXIF orientation applied
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from typing import cast
 
 import cv2
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageOps
 
 _PILLOW_MODES = {3: "RGB", 1: "L"}
 DEFAULT_MAX_PIXELS = 100_000_000
@@ -47,7 +47,8 @@ def decode_image(path: Path, channels: int, max_pixels: int = DEFAULT_MAX_PIXELS
                     f"the limit of {max_pixels} (data.max_image_pixels; a decompression bomb?)"
                 )
             image.load()
-            pixels = _eight_bit(image, channels)
+            # A camera's EXIF orientation is how the image is meant to be seen.
+            pixels = _eight_bit(ImageOps.exif_transpose(image), channels)
     except BadImageError:
         raise
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
