@@ -25,8 +25,9 @@ For large case bases two approximate kinds trade recall for speed:
 
 The parameters are recorded in the index's header and restored when it is loaded.
 
-A flat index is searched by :class:`~ash_lightning.retrieval.hamming_ranking.HammingIndex`
-over the codes read back from it, so its results follow the evaluation's tie rule exactly:
+A flat index is searched in place by
+:func:`~ash_lightning.retrieval.hamming_ranking.exact_search`, so its results follow the
+evaluation's tie rule exactly:
 Hamming distance ascending, ties by database position (the order in which cases were
 indexed), including at the cut-off k. An approximate index returns its candidates sorted by
 the same rule; which cases tied at the k-th distance it found depends on the index, and a
@@ -40,7 +41,7 @@ import faiss
 import numpy as np
 
 from ash_lightning.index.records import CaseIndexError
-from ash_lightning.retrieval.hamming_ranking import HammingIndex
+from ash_lightning.retrieval.hamming_ranking import exact_search
 
 INDEX_TYPES = ("flat", "multihash", "ivf")
 TRAINING_POINTS_PER_LIST = 39
@@ -183,7 +184,7 @@ def search_codes(
         Per query, int64 Hamming distances and int64 database positions, best first.
     """
     if isinstance(index, faiss.IndexBinaryFlat):
-        distances, positions = HammingIndex(stored_codes(index)).search(queries, k)
+        distances, positions = exact_search(index, queries, min(k, index.ntotal))
         return [(d.astype(np.int64), p) for d, p in zip(distances, positions, strict=True)]
     distances, positions = index.search(np.ascontiguousarray(queries), min(k, index.ntotal))
     results = []

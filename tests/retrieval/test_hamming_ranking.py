@@ -98,47 +98,26 @@ def test_index_is_reusable_and_its_distances_agree_with_faiss():
     np.testing.assert_array_equal(index.search(queries, 10)[1], indices)
 
 
-class AdversarialFaissIndex:
-    """Stands in for Faiss with the worst legal tie behaviour.
-
-    ``search`` returns the k nearest items, but among equal distances the
-    highest indices first (so the wrong subset of the items tied at the k-th
-    distance); ``range_search`` returns each query's items in reversed order.
-    """
-
-    def __init__(self, database_bits, real_index):
-        self.database_bits = database_bits
-        self.real_index = real_index
-        self.ntotal = real_index.ntotal
-
-    def search(self, queries, k):
-        bits = np.unpackbits(queries, axis=1, bitorder="little").astype(bool)
-        query_bits = bits[:, : self.database_bits.shape[1]]
-        distance = (query_bits[:, None, :] != self.database_bits[None, :, :]).sum(axis=2)
-        positions = np.broadcast_to(np.arange(distance.shape[1]), distance.shape)
-        order = np.lexsort((-positions, distance), axis=1)[:, :k]
-        return (
-            np.take_along_axis(distance, order, 1).astype(np.int32),
-            np.take_along_axis(positions, order, 1).astype(np.int64),
-        )
-
-    def range_search(self, queries, radius):
-        lims, distances, indices = self.real_index.range_search(queries, radius)
-        for start, stop in zip(lims[:-1], lims[1:], strict=True):
-            distances[start:stop] = distances[start:stop][::-1]
-            indices[start:stop] = indices[start:stop][::-1]
-        return lims, distances, indices
+def _codes(rng, kind, n, n_bits):
+    """Random codes, codes drawn from 6 distinct ones, or one code repeated."""
+    if kind == "random":
+        return random_bits(rng, n, n_bits)
+    distinct = random_bits(rng, 6 if kind == "heavily tied" else 1, n_bits)
+    return distinct[rng.integers(0, len(distinct), n)]
 
 
-@pytest.mark.parametrize("k", [1, 20, 2999])
-def test_tie_rule_does_not_depend_on_faiss_tie_order(tied_codes, k):
-    query_bits, database_bits = tied_codes
-    index = HammingIndex(pack_bits(database_bits))
-    index._index = AdversarialFaissIndex(database_bits, index._index)
-    distances, indices = index.search(pack_bits(query_bits), k)
-    ref_distances, ref_indices = reference_rank(query_bits, database_bits, k)
-    np.testing.assert_array_equal(indices, ref_indices)
-    np.testing.assert_array_equal(distances, ref_distances)
+@pytest.mark.parametrize("kind", ["random", "heavily tied", "collapsed"])
+def test_counting_search_equals_a_stable_sort_at_every_code_length(kind):
+    rng = np.random.default_rng(7)
+    for n_bits in range(1, 131):
+        database = _codes(rng, kind, 400, n_bits)
+        queries = np.concatenate([database[:10], random_bits(rng, 10, n_bits)])
+        index = HammingIndex(pack_bits(database))
+        for k in (1, 10, 57, 400):
+            distances, indices = index.search(pack_bits(queries), k)
+            ref_distances, ref_indices = reference_rank(queries, database, k)
+            np.testing.assert_array_equal(indices, ref_indices, err_msg=f"K={n_bits} k={k}")
+            np.testing.assert_array_equal(distances, ref_distances, err_msg=f"K={n_bits} k={k}")
 
 
 def test_rejects_bad_codes_and_k():
