@@ -12,8 +12,11 @@ from omegaconf import DictConfig
 
 from ash_lightning.run.compose import compose_config
 
+_SIGTERM_RECEIVED: list[int] = []
+
 
 def _stop_the_session(signum: int, frame: object) -> None:
+    _SIGTERM_RECEIVED.append(signum)
     pytest.exit("stopped by SIGTERM", returncode=143)
 
 
@@ -21,9 +24,20 @@ def pytest_configure(config: pytest.Config) -> None:
     """A SIGTERM stops the whole session, also while a test trains in this process.
 
     Lightning's fit chains this handler after its own, so the stop goes through its
-    teardown; a test waiting on a subprocess kills it on the way out.
+    teardown; a test waiting on a subprocess kills it on the way out. Library code that
+    wraps the exit in its own exception (Hydra's instantiate does) fails only the current
+    test: the session then stops after it (:func:`pytest_runtest_protocol`).
     """
     signal.signal(signal.SIGTERM, _stop_the_session)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> object:
+    """Stop the session after a test during which a SIGTERM arrived."""
+    outcome = yield
+    if _SIGTERM_RECEIVED:
+        item.session.shouldstop = "stopped by SIGTERM"
+    return outcome
 
 
 TINY_TRAINER = (
