@@ -4,10 +4,16 @@ Reproduces Fang et al., "Attention-based Saliency Hashing for Ophthalmic Image
 Retrieval", BIBM 2020, with its baselines, on PyTorch Lightning, Hydra and Faiss.
 """
 
+import os
 from collections.abc import Callable, Mapping
 from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
+
+# OpenMP threads that wait for work by spinning hold the cores that other processes need on a
+# shared CPU: Faiss searched 10-100x slower beside a training job. Passive waiting unless the
+# user chose otherwise; it must be set before torch or Faiss load their OpenMP runtime.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 try:
     __version__ = version("ash_lightning")

@@ -36,11 +36,13 @@ from ash_lightning.index.records import CaseIndexError
 from ash_lightning.index.scale import compare_index_kinds
 from ash_lightning.index.store import load_case_index
 from ash_lightning.run.command_line import one_line_message
+from ash_lightning.run.config_check import ConfigError
 from ash_lightning.run.results_file import write_text_atomically
+from ash_lightning.run.threads import apply_thread_policy
 from ash_lightning.run.trained_run import TrainedRunError, load_trained_run
 
 PROG = "ash-index"
-USER_ERRORS = (CaseIndexError, TrainedRunError, ManifestError, BadImageError, OSError)
+USER_ERRORS = (CaseIndexError, TrainedRunError, ManifestError, BadImageError, ConfigError, OSError)
 REPORT_NAME = "efficiency.md"
 _FIRST_FEW = 5
 
@@ -331,6 +333,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = make_parser()
     arguments = parser.parse_args(argv)
     try:
+        apply_thread_policy()
         arguments.handler(arguments)
     except USER_ERRORS as error:
         parser.exit(2, f"{PROG}: error: {one_line_message(error)}\n")

@@ -23,6 +23,7 @@ from ash_lightning.run.fit_outcome import FitOutcome
 from ash_lightning.run.network_build import build_network
 from ash_lightning.run.results_file import RESULTS_FILENAME, write_json_atomically
 from ash_lightning.run.shallow_fit import fit_shallow
+from ash_lightning.run.threads import apply_thread_policy
 from ash_lightning.shallow import ShallowHashingModel
 from ash_lightning.tracking.run_media import RunMedia, run_media
 from ash_lightning.tracking.trackers import (
@@ -104,6 +105,7 @@ def train(cfg: DictConfig) -> dict[str, Any]:
         The content written to ``results.json`` in ``cfg.output_dir``.
     """
     validate_config(cfg)
+    apply_thread_policy()
     output_dir = Path(cfg.output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
     pl.seed_everything(cfg.seed, workers=True, verbose=False)
