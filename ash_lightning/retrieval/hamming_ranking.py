@@ -13,7 +13,10 @@ below it hold k items. The first k items of the lists, nearest distance first, a
 the (distance, position) order, whatever the ties, and the memory is O(queries x K x k),
 independent of how many codes tie. Faiss does not document the tie order, so
 ``tests/retrieval/test_hamming_ranking.py`` checks it against a stable sort for random,
-heavily tied and fully collapsed codes at K = 1 ... 130.
+heavily tied and fully collapsed codes at K = 1 ... 130. A database of few distinct codes
+(collapsed, or early in training) is searched per distinct code instead
+(:mod:`~ash_lightning.retrieval.distinct_code_search`), the same order at a cost that does
+not grow with the database.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import faiss
 import numpy as np
 
 from ash_lightning.retrieval._checks import clip_k, require_2d
+from ash_lightning.retrieval.distinct_code_search import DistinctCodes
 
 
 def _check_codes(codes: np.ndarray, name: str) -> np.ndarray:
@@ -73,6 +77,7 @@ class HammingIndex:
         self._code_bytes = codes.shape[1]
         self._index = faiss.IndexBinaryFlat(8 * self._code_bytes)
         self._index.add(codes)
+        self._distinct = DistinctCodes.of(codes)
 
     def __len__(self) -> int:
         return int(self._index.ntotal)
@@ -102,7 +107,10 @@ class HammingIndex:
                 f"query_codes have {queries.shape[1]} bytes per code, "
                 f"the database has {self._code_bytes}"
             )
-        return exact_search(self._index, queries, clip_k(k, len(self)))
+        k = clip_k(k, len(self))
+        if self._distinct is not None:
+            return self._distinct.search(queries, k)
+        return exact_search(self._index, queries, k)
 
 
 def hamming_rank(

@@ -2,6 +2,7 @@ import faiss
 import numpy as np
 import pytest
 
+from ash_lightning.retrieval import distinct_code_search
 from ash_lightning.retrieval.codes import pack_bits
 from ash_lightning.retrieval.hamming_ranking import HammingIndex, hamming_rank
 from ash_lightning.retrieval.metrics import retrieval_metrics
@@ -107,7 +108,12 @@ def _codes(rng, kind, n, n_bits):
 
 
 @pytest.mark.parametrize("kind", ["random", "heavily tied", "collapsed"])
-def test_counting_search_equals_a_stable_sort_at_every_code_length(kind):
+@pytest.mark.parametrize("search", ["counting", "per distinct code"])
+def test_both_searches_equal_a_stable_sort_at_every_code_length(kind, search, monkeypatch):
+    if search == "counting":
+        monkeypatch.setattr(distinct_code_search, "MAX_DISTINCT", 0)
+    else:
+        monkeypatch.setattr(distinct_code_search, "MAX_DISTINCT", 10**6)
     rng = np.random.default_rng(7)
     for n_bits in range(1, 131):
         database = _codes(rng, kind, 400, n_bits)
