@@ -15,7 +15,7 @@ import copy
 import statistics
 import time
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import cast
 
 import pytorch_lightning as pl
@@ -45,6 +45,19 @@ def _batches(steps: int) -> tuple[list[Batch], nn.Module, HashingLoss, Optimizer
             break
     optimizer_factory = cast(OptimizerFactory, instantiate(cfg.optimizer))
     return batches, build_network(cfg.model), loss, optimizer_factory
+
+
+class _Replay:
+    """The batches as one iterable (a bare list would be read as a list of loaders)."""
+
+    def __init__(self, batches: list[Batch]) -> None:
+        self.batches = batches
+
+    def __iter__(self) -> Iterator[Batch]:
+        return iter(self.batches)
+
+    def __len__(self) -> int:
+        return len(self.batches)
 
 
 def plain_loop(
@@ -88,7 +101,7 @@ def lightning_loop(
         limit_val_batches=0,
         callbacks=[Clock()],
     )
-    trainer.fit(module, train_dataloaders=batches)
+    trainer.fit(module, train_dataloaders=_Replay(batches))
     return len(batches) / (times[1] - times[0])
 
 

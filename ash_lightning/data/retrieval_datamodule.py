@@ -47,6 +47,10 @@ class RetrievalDataModule(pl.LightningDataModule, ABC):
             is a random permutation of the split, never the file order.
         grading: The integer labels are ordinal grades (ASOCT subcapsular grades), in
             class-index order: NDCG@k then gains by grade distance instead of by class.
+        val_database_size: Rank the validation queries against a seeded random subset of
+            this many database images instead of all of them (``None``: all), so that each
+            validation re-encodes fewer images; the test always ranks against the whole
+            database.
     """
 
     def __init__(
@@ -62,11 +66,16 @@ class RetrievalDataModule(pl.LightningDataModule, ABC):
         sampling: Sampling | str = Sampling.PAIRS,
         grading: bool = False,
         database_order_seed: int | None = None,
+        val_database_size: int | None = None,
     ) -> None:
         super().__init__()
         for name, value in (("batch_size", batch_size), ("eval_batch_size", eval_batch_size)):
             if value < 1:
                 raise ValueError(f"data.{name} must be >= 1, got {value}")
+        if val_database_size is not None and val_database_size < 1:
+            raise ValueError(
+                f"data.val_database_size must be >= 1 or null, got {val_database_size}"
+            )
         if pairs_per_epoch is not None and pairs_per_epoch < 1:
             raise ValueError(f"data.pairs_per_epoch must be >= 1 or null, got {pairs_per_epoch}")
         self.seed = seed
@@ -84,6 +93,7 @@ class RetrievalDataModule(pl.LightningDataModule, ABC):
         self.sampling = Sampling(sampling)
         self.grading = grading
         self.database_order_seed = seed if database_order_seed is None else database_order_seed
+        self.val_database_size = val_database_size
         self._splits: RetrievalSplits | None = None
 
     @abstractmethod
@@ -106,6 +116,21 @@ class RetrievalDataModule(pl.LightningDataModule, ABC):
         labels file, which is often sorted by class.
         """
         count = len(self.splits.database_labels)
+        return np.random.default_rng([self.database_order_seed, count]).permutation(count)
+
+    @property
+    def val_database_positions(self) -> np.ndarray:
+        """Database positions the validation ranks against: all, or a seeded subset, sorted."""
+        count = len(self.splits.database_labels)
+        if self.val_database_size is None or self.val_database_size >= count:
+            return np.arange(count)
+        rng = np.random.default_rng([self.database_order_seed, count, self.val_database_size])
+        return np.sort(rng.choice(count, self.val_database_size, replace=False))
+
+    @property
+    def val_database_order(self) -> np.ndarray:
+        """The order the validation ranks its database in (see :attr:`database_order`)."""
+        count = len(self.val_database_positions)
         return np.random.default_rng([self.database_order_seed, count]).permutation(count)
 
     def setup(self, stage: str | None = None) -> None:
@@ -185,9 +210,15 @@ class RetrievalDataModule(pl.LightningDataModule, ABC):
         return self._images_loader(self.splits.database_images, self.splits.database_labels)
 
     def val_dataloader(self) -> list[DataLoader]:
-        """Validation queries, then the database."""
+        """Validation queries, then the database (or its ``val_database_size`` subset)."""
         queries = self._images_loader(self.splits.val_images, self.splits.val_labels)
-        return [queries, self.database_dataloader()]
+        positions = self.val_database_positions
+        if len(positions) == len(self.splits.database_labels):
+            return [queries, self.database_dataloader()]
+        database = self._images_loader(
+            self.splits.database_images[positions], self.splits.database_labels[positions]
+        )
+        return [queries, database]
 
     def test_dataloader(self) -> list[DataLoader]:
         """Test queries (the paper's query set), then the database."""

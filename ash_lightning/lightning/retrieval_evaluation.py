@@ -96,11 +96,12 @@ class RetrievalEvaluation(pl.Callback):
         if trainer.is_global_zero:
             # Lightning assigns Trainer.datamodule at runtime but does not declare it.
             datamodule = trainer.datamodule  # type: ignore[attr-defined]
-            order = (
-                datamodule.database_order
-                if isinstance(datamodule, RetrievalDataModule)
-                else np.arange(len(database))
-            )
+            if not isinstance(datamodule, RetrievalDataModule):
+                order = np.arange(len(database))
+            elif stage == "val":
+                order = datamodule.val_database_order
+            else:
+                order = datamodule.database_order
             result = evaluate_retrieval(
                 queries,
                 query_labels,

@@ -120,3 +120,22 @@ def test_ash_u_trains_on_multilabel_fundus(tiny_config, tmp_path):
     metrics = results["metrics"]["test"]["metrics"]
     assert "mAP@10" in metrics
     assert all(math.isfinite(value) and 0.0 <= value <= 1.0 for value in metrics.values())
+
+
+def test_validation_can_rank_against_a_seeded_subset_of_the_database_and_the_test_never():
+    def module(**options):
+        return SyntheticDataModule("fundus", size="tiny", image_size=16, **options)
+
+    subset = module(val_database_size=60)
+    positions = subset.val_database_positions
+    assert len(positions) == 60 == len(np.unique(positions))
+    assert np.all(np.diff(positions) > 0) and positions.max() < 250
+    np.testing.assert_array_equal(positions, module(val_database_size=60).val_database_positions)
+    val_database = subset.val_dataloader()[DATABASE_LOADER].dataset
+    assert len(val_database) == 60 and len(subset.val_database_order) == 60
+    np.testing.assert_array_equal(val_database.labels, subset.splits.database_labels[positions])
+    assert len(subset.test_dataloader()[DATABASE_LOADER].dataset) == 250
+    assert len(module().val_dataloader()[DATABASE_LOADER].dataset) == 250
+    assert len(module(val_database_size=10**6).val_database_positions) == 250
+    with pytest.raises(ValueError, match="data.val_database_size must be >= 1 or null, got 0"):
+        module(val_database_size=0)
