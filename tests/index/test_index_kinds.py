@@ -70,7 +70,7 @@ def test_default_parameters_follow_the_documented_rules():
         "nflip": 1,
     }
     assert index_parameters("multihash", 64, 10, IndexOptions(nflip=0))["nhash"] == 4
-    assert index_parameters("ivf", 12, 10_000, IndexOptions()) == {"nlist": 100, "nprobe": 25}
+    assert index_parameters("ivf", 12, 10_000, IndexOptions()) == {"nlist": 100, "nprobe": 7}
     assert index_parameters("ivf", 12, 300, IndexOptions(nprobe=7)) == {"nlist": 7, "nprobe": 7}
     with pytest.raises(CaseIndexError, match="needs at least 39 codes to train, got 20"):
         index_parameters("ivf", 12, 20, IndexOptions())
