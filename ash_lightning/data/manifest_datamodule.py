@@ -13,6 +13,7 @@ from ash_lightning.data.manifest import (
     read_manifest,
     row_splits,
 )
+from ash_lightning.data.manifest.image_cache import reordered
 from ash_lightning.data.manifest.preprocessing import DEFAULT_MAX_PIXELS
 from ash_lightning.data.manifest.stratified_split import check_fractions
 from ash_lightning.data.retrieval_datamodule import RetrievalDataModule
@@ -117,13 +118,18 @@ class ManifestDataModule(RetrievalDataModule):
         if len(indices["val"]) == 0:
             indices["val"] = indices["test"]
         check_splits(labels, indices, manifest.class_names)
-        images = loaded.images
+        # One copy of the images with the splits contiguous: each split is a slice of it, a
+        # view of the memory-mapped cache, read page by page, never a per-split copy.
+        names = ("database", "val", "test")
+        ordered = reordered(loaded, np.concatenate([indices[name] for name in names]))
+        ends = np.cumsum([len(indices[name]) for name in names])
+        database, val, test = np.split(ordered, ends[:-1])
         return RetrievalSplits(
-            database_images=np.asarray(images[indices["database"]]),
+            database_images=database,
             database_labels=labels[indices["database"]],
-            val_images=np.asarray(images[indices["val"]]),
+            val_images=val,
             val_labels=labels[indices["val"]],
-            test_images=np.asarray(images[indices["test"]]),
+            test_images=test,
             test_labels=labels[indices["test"]],
             class_names=manifest.class_names,
         )

@@ -43,14 +43,15 @@ def test_class_folders_train_and_the_cache_is_reused(trainer_only_config, tmp_pa
     root = tmp_path / "images"
     _write_class_folders(root)
     first = _manifest_run(trainer_only_config, root, tmp_path / "run1")
+    # The decoded images, and one copy of them with the splits contiguous.
     cached = sorted((tmp_path / "cache").glob("*.npy"))
-    assert len(cached) == 1
+    assert len(cached) == 2 and len([path for path in cached if ".order-" in path.name]) == 1
     assert first["dataset"] == "manifest" and first["queries"] == 9
     second = _manifest_run(trainer_only_config, root, tmp_path / "run2")
     assert sorted((tmp_path / "cache").glob("*.npy")) == cached
     assert second["metrics"] == first["metrics"]
     _manifest_run(trainer_only_config, root, tmp_path / "run3", "data.image_size=24")
-    assert len(list((tmp_path / "cache").glob("*.npy"))) == 2
+    assert len(list((tmp_path / "cache").glob("*.npy"))) == 4
 
 
 def test_multi_label_rows_flow_through_to_the_metrics(trainer_only_config, tmp_path):
@@ -131,3 +132,38 @@ def test_bad_image_stops_by_default_and_is_skipped_on_request(trainer_only_confi
     splits = instantiate(trainer_only_config(*overrides, "data.on_bad_image=skip").data).splits
     total = len(splits.database_labels) + len(splits.val_labels) + len(splits.test_labels)
     assert total == 35
+
+
+def test_splits_are_views_of_one_memory_mapped_file_written_once(tmp_path):
+    from ash_lightning.data.manifest import load_images, read_manifest
+    from ash_lightning.data.manifest_datamodule import ManifestDataModule
+
+    _write_class_folders(tmp_path / "images")
+    cache = tmp_path / "cache"
+
+    def splits(cache_dir):
+        module = ManifestDataModule(
+            str(tmp_path / "images"), image_size=16, cache_dir=cache_dir, query_fraction=0.25
+        )
+        return module.splits
+
+    first = splits(str(cache))
+    parts = (first.database_images, first.val_images, first.test_images)
+    assert all(isinstance(part, np.memmap) and not part.flags.writeable for part in parts)
+    (ordered,) = cache.glob("*.order-*.npy")
+    assert {Path(part.filename) for part in parts} == {ordered}
+    written = ordered.stat().st_mtime_ns
+    again = splits(str(cache))
+    assert ordered.stat().st_mtime_ns == written and len(list(cache.glob("*.order-*"))) == 1
+    np.testing.assert_array_equal(again.test_images, first.test_images)
+    in_memory = splits(None)
+    assert np.shares_memory(in_memory.database_images.base, in_memory.test_images.base)
+    for cached, decoded in zip(
+        parts, (in_memory.database_images, in_memory.val_images, in_memory.test_images), strict=True
+    ):
+        np.testing.assert_array_equal(cached, decoded)
+    # The same pixels as the decoded files, row for row.
+    manifest = read_manifest(tmp_path / "images", "labels.csv")
+    originals = load_images(tmp_path / "images", manifest.paths, 16).images
+    database_rows = {row.tobytes() for row in originals}
+    assert all(row.tobytes() in database_rows for row in first.database_images)

@@ -294,3 +294,50 @@ def load_images(
         "crop_border": crop_border,
     }
     return _build_cache(npy, meta_file, key, meta, fill_args)
+
+
+def reordered(cached: CachedImages, order: np.ndarray, chunk: int = 1024) -> np.ndarray:
+    """The cached images in ``order``, as one array whose slices are views, never copies.
+
+    With a cache file the reordered images are written once beside it
+    (``<key>.order-<digest>.npy``, atomically, ``chunk`` images at a time) and memory-mapped
+    read-only, so a slice of them is loaded page by page on demand and shared by DataLoader
+    workers; without one they are gathered in memory once.
+
+    Args:
+        cached: Images from :func:`load_images`.
+        order: Row indices into ``cached.images``, e.g. the database, val and test rows.
+        chunk: Images copied at a time while writing.
+
+    Returns:
+        ``(len(order), C, S, S)`` uint8.
+
+    Raises:
+        CacheError: The reordered file cannot be written (nothing is left in the folder).
+    """
+    if cached.cache_file is None:
+        return np.ascontiguousarray(cached.images[order])
+    digest = hashlib.sha256(np.ascontiguousarray(order, dtype=np.int64).tobytes()).hexdigest()
+    npy = cached.cache_file.with_name(f"{cached.cache_file.stem}.order-{digest[:16]}.npy")
+    shape = (len(order), *cached.images.shape[1:])
+    if npy.is_file():
+        try:
+            existing = np.load(npy, mmap_mode="r")
+            if existing.shape == shape and existing.dtype == np.uint8:
+                return existing
+        except (OSError, ValueError):
+            pass
+    temporary: Path | None = None
+    try:
+        with _cache_writes(npy.parent):
+            temporary = _temporary(npy.parent, npy.stem, ".npy.tmp")
+            out = _allocated_memmap(temporary, shape)
+            for start in range(0, len(order), chunk):
+                out[start : start + chunk] = cached.images[order[start : start + chunk]]
+            out.flush()
+            del out
+            os.replace(temporary, npy)
+    finally:
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
+    return np.load(npy, mmap_mode="r")
