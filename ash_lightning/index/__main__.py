@@ -34,6 +34,7 @@ from ash_lightning.index.kinds import INDEX_TYPES, IndexOptions
 from ash_lightning.index.query import query_index, result_json, result_table
 from ash_lightning.index.records import CaseIndexError
 from ash_lightning.index.scale import compare_index_kinds
+from ash_lightning.index.sharded_encoding import Distribution
 from ash_lightning.index.store import load_case_index
 from ash_lightning.run.command_line import one_line_message
 from ash_lightning.run.config_check import ConfigError
@@ -141,8 +142,35 @@ def _build_arguments(parser: argparse.ArgumentParser) -> None:
         default=0,
         help="seed of the random order the cases are stored in; ties rank by it (default 0)",
     )
+    parser.add_argument(
+        "--devices",
+        type=int,
+        default=1,
+        help="encode with Lightning's predict on this many processes or devices per node",
+    )
+    parser.add_argument("--num-nodes", type=int, default=1, help="nodes of the encoding")
+    parser.add_argument(
+        "--accelerator", default="auto", choices=("auto", "cpu", "gpu"), help="of the encoding"
+    )
+    parser.add_argument(
+        "--strategy",
+        default="ddp_spawn",
+        choices=("ddp_spawn", "ddp"),
+        help="distributed strategy of the encoding (ddp: one process per device, as on SLURM)",
+    )
     _add_encoding_options(parser)
     parser.set_defaults(handler=_build)
+
+
+def _distribution(arguments: argparse.Namespace) -> Distribution | None:
+    """The distributed encoding asked for, or None for one process."""
+    if arguments.devices < 1 or arguments.num_nodes < 1:
+        raise CaseIndexError("--devices and --num-nodes must be >= 1")
+    if arguments.devices * arguments.num_nodes == 1:
+        return None
+    return Distribution(
+        arguments.devices, arguments.num_nodes, arguments.accelerator, arguments.strategy
+    )
 
 
 def _build(arguments: argparse.Namespace) -> None:
@@ -157,8 +185,12 @@ def _build(arguments: argparse.Namespace) -> None:
         on_bad_image=arguments.on_bad_image,
         progress=not arguments.no_progress,
         order_seed=arguments.order_seed,
+        distribution=_distribution(arguments),
     )
-    index, skipped = build_index(trained, source, arguments.out, settings)
+    built = build_index(trained, source, arguments.out, settings)
+    if built is None:  # a process other than global rank 0 of a distributed encoding
+        return
+    index, skipped = built
     header = index.header
     splits = Counter(case.split for case in index.cases)
     print(

@@ -51,6 +51,7 @@ from ash_lightning.data.manifest import Manifest, read_manifest, row_splits
 from ash_lightning.index.encode import BadImagePolicy, EncodedFiles, encode_files
 from ash_lightning.index.kinds import IndexOptions, create_index, index_parameters
 from ash_lightning.index.records import Case, CaseIndexError, IndexHeader, now_utc
+from ash_lightning.index.sharded_encoding import Distribution, encode_files_sharded
 from ash_lightning.index.store import HEADER_FILE, CaseIndex, save_generation
 from ash_lightning.run.command_line import one_line_message
 from ash_lightning.run.compose import compose_config
@@ -212,6 +213,8 @@ class BuildSettings:
         on_bad_image: ``"error"``/``"skip"``, or None for the data configuration's choice.
         progress: Show a progress bar while encoding.
         order_seed: Seed of the permutation the cases are stored in.
+        distribution: Encode with ``Trainer.predict`` on several processes, devices or
+            nodes (:mod:`~ash_lightning.index.sharded_encoding`); None: in this process.
     """
 
     index_type: str = "flat"
@@ -221,6 +224,7 @@ class BuildSettings:
     on_bad_image: BadImagePolicy | None = None
     progress: bool = True
     order_seed: int = 0
+    distribution: Distribution | None = None
 
 
 def _cases(source: CaseSource, encoded: EncodedFiles) -> tuple[Case, ...]:
@@ -293,7 +297,7 @@ def _publish(staging: Path, out_dir: Path, overwrite: bool) -> None:
 
 def build_index(
     run: TrainedRun, source: CaseSource, out_dir: Path, settings: BuildSettings
-) -> tuple[CaseIndex, tuple[str, ...]]:
+) -> tuple[CaseIndex, tuple[str, ...]] | None:
     """Encode ``source`` with ``run`` and store the index in ``out_dir``.
 
     Args:
@@ -304,7 +308,8 @@ def build_index(
             seed of the stored order.
 
     Returns:
-        The stored index and the paths skipped as unreadable.
+        The stored index and the paths skipped as unreadable; None on a process of a
+        distributed encoding other than global rank 0, which writes nothing.
 
     Raises:
         CaseIndexError: The target is taken, or the index kind's parameters are unusable.
@@ -315,15 +320,36 @@ def build_index(
     manifest = source.manifest
     # Refuse unusable index parameters before the long encoding, then again on the kept count.
     index_parameters(settings.index_type, run.bits, len(manifest.paths), settings.options)
-    encoded = encode_files(
-        run.net,
-        manifest.root,
-        manifest.paths,
-        run.preprocessing,
-        settings.batch_size,
-        settings.on_bad_image or source.on_bad_image,
-        settings.progress,
-    )
+    on_bad_image = settings.on_bad_image or source.on_bad_image
+    if settings.distribution is None:
+        encoded = encode_files(
+            run.net,
+            manifest.root,
+            manifest.paths,
+            run.preprocessing,
+            settings.batch_size,
+            on_bad_image,
+            settings.progress,
+        )
+    else:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        scratch = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.shards-", dir=out_dir.parent))
+        try:
+            sharded = encode_files_sharded(
+                run.net,
+                manifest.root,
+                list(manifest.paths),
+                run.preprocessing,
+                settings.distribution,
+                scratch,
+                settings.batch_size,
+                on_bad_image,
+            )
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+        if sharded is None:
+            return None
+        encoded = sharded
     order = np.random.default_rng(settings.order_seed).permutation(len(encoded.kept))
     cases = tuple(_cases(source, encoded)[position] for position in order)
     codes = encoded.codes[order]
