@@ -338,6 +338,21 @@ CASES = [
         ("hydra.run.dir={tmp}/a_file/run",),
     ),
     BadInput(
+        "frozen features of augmented images",
+        "frozen_features.precompute=true needs data.train_transform=null",
+        overrides=("frozen_features.precompute=true",),
+    ),
+    BadInput(
+        "frozen features without a frozen trunk",
+        "frozen_features.precompute=true needs a pretrained trunk with frozen layers",
+        overrides=("frozen_features.precompute=true", "data.train_transform=null"),
+    ),
+    BadInput(
+        "frozen features of a shallow model",
+        "frozen_features.precompute=true is for deep models only",
+        overrides=("model=itq", "frozen_features.precompute=true", "data.train_transform=null"),
+    ),
+    BadInput(
         "cache folder is a file",
         "cannot write the image cache in",
         _file_in_the_way,

@@ -7,7 +7,13 @@ import torch
 
 
 def to_network_input(images: np.ndarray) -> torch.Tensor:
-    """Scale uint8 images (any leading shape, ``C x H x W`` last) to float32 in [-1, 1]."""
+    """Scale uint8 images (any leading shape, ``C x H x W`` last) to float32 in [-1, 1].
+
+    ``float32`` arrays are network inputs already (the frozen trunk features of
+    :mod:`ash_lightning.run.frozen_features`) and are returned unchanged, as a copy.
+    """
+    if images.dtype == np.float32:
+        return torch.tensor(images)
     return torch.from_numpy(np.ascontiguousarray(images)).float().div_(127.5).sub_(1.0)
 
 

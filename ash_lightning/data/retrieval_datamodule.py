@@ -95,6 +95,7 @@ class RetrievalDataModule(pl.LightningDataModule, ABC):
         self.database_order_seed = seed if database_order_seed is None else database_order_seed
         self.val_database_size = val_database_size
         self._splits: RetrievalSplits | None = None
+        self._inputs: RetrievalSplits | None = None
 
     @abstractmethod
     def load_splits(self) -> RetrievalSplits:
@@ -106,6 +107,26 @@ class RetrievalDataModule(pl.LightningDataModule, ABC):
         if self._splits is None:
             self._splits = self.load_splits()
         return self._splits
+
+    @property
+    def inputs(self) -> RetrievalSplits:
+        """What the loaders give the network: :attr:`splits`, or what :meth:`feed` set."""
+        return self.splits if self._inputs is None else self._inputs
+
+    def feed(self, inputs: RetrievalSplits) -> None:
+        """Give the network ``inputs`` (e.g. precomputed frozen features) instead of the images.
+
+        :attr:`splits` keeps the images, for figures; the labels must be the same.
+
+        Raises:
+            ValueError: A split of ``inputs`` has another length than the images'.
+        """
+        for name in ("database", "val", "test"):
+            given = len(getattr(inputs, f"{name}_images"))
+            expected = len(getattr(self.splits, f"{name}_labels"))
+            if given != expected:
+                raise ValueError(f"{given} {name} inputs for {expected} {name} images")
+        self._inputs = inputs
 
     @property
     def database_order(self) -> np.ndarray:
@@ -170,21 +191,21 @@ class RetrievalDataModule(pl.LightningDataModule, ABC):
         dataset: PairDataset | TripletDataset | LabelledImageDataset
         if self.sampling is Sampling.IMAGES:
             dataset = LabelledImageDataset(
-                self.splits.database_images,
+                self.inputs.database_images,
                 self.splits.database_labels,
                 self.images_for_epoch(epoch),
                 self.train_transform,
             )
         elif self.sampling is Sampling.TRIPLETS:
             dataset = TripletDataset(
-                self.splits.database_images,
+                self.inputs.database_images,
                 self.splits.database_labels,
                 self.triplets_for_epoch(epoch),
                 self.train_transform,
             )
         else:
             dataset = PairDataset(
-                self.splits.database_images, self.pairs_for_epoch(epoch), self.train_transform
+                self.inputs.database_images, self.pairs_for_epoch(epoch), self.train_transform
             )
         # A batch of one labelled image has no in-batch pair (and breaks batch norm): the
         # incomplete last batch of an epoch is dropped; the next epoch's order differs.
@@ -207,20 +228,20 @@ class RetrievalDataModule(pl.LightningDataModule, ABC):
 
     def database_dataloader(self) -> DataLoader:
         """The database (training split) images in order."""
-        return self._images_loader(self.splits.database_images, self.splits.database_labels)
+        return self._images_loader(self.inputs.database_images, self.splits.database_labels)
 
     def val_dataloader(self) -> list[DataLoader]:
         """Validation queries, then the database (or its ``val_database_size`` subset)."""
-        queries = self._images_loader(self.splits.val_images, self.splits.val_labels)
+        queries = self._images_loader(self.inputs.val_images, self.splits.val_labels)
         positions = self.val_database_positions
         if len(positions) == len(self.splits.database_labels):
             return [queries, self.database_dataloader()]
         database = self._images_loader(
-            self.splits.database_images[positions], self.splits.database_labels[positions]
+            self.inputs.database_images[positions], self.splits.database_labels[positions]
         )
         return [queries, database]
 
     def test_dataloader(self) -> list[DataLoader]:
         """Test queries (the paper's query set), then the database."""
-        queries = self._images_loader(self.splits.test_images, self.splits.test_labels)
+        queries = self._images_loader(self.inputs.test_images, self.splits.test_labels)
         return [queries, self.database_dataloader()]

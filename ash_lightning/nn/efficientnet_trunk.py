@@ -12,6 +12,7 @@ release (tensorflow/tpu, 2020).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from itertools import groupby
 from typing import Any, Literal
 
@@ -122,20 +123,25 @@ class EfficientNetTrunk(nn.Module):
         self.register_buffer("std", torch.tensor(std).view(1, 3, 1, 1), persistent=False)
         for module in self.frozen_modules():
             module.requires_grad_(False)
+        self.reads_prefix_features = False
         self.train(self.training)
 
-    def _section_modules(self, section: int) -> list[nn.Module]:
+    def section_modules(self, section: int) -> list[nn.Module]:
+        """One section's modules: 0 the stem, ``1 ... S`` a stage's blocks, ``S + 1`` the head."""
         if section == 0:
             return [self.stem]
         if section <= self.num_stages:
-            start = 0 if section == 1 else self.stage_ends[section - 2]
-            return list(self.blocks[start : self.stage_ends[section - 1]])
+            return [self.blocks[index] for index in self._block_range(section)]
         return [self.head]
+
+    def _block_range(self, stage: int) -> range:
+        """Indices of stage ``stage``'s blocks (``1 ... S``)."""
+        return range(0 if stage == 1 else self.stage_ends[stage - 2], self.stage_ends[stage - 1])
 
     def frozen_modules(self) -> Iterator[nn.Module]:
         """The backbone modules that ``freeze_stages`` freezes, stem first."""
         for section in range(self.freeze_stages + 1):
-            yield from self._section_modules(section)
+            yield from self.section_modules(section)
 
     def train(self, mode: bool = True) -> EfficientNetTrunk:
         """Set the training mode, keeping the frozen sections in eval mode.
@@ -156,26 +162,67 @@ class EfficientNetTrunk(nn.Module):
             raise ValueError(f"EfficientNetTrunk takes 1 or 3 channels, got {images.shape[1]}")
         return ((images + 1.0) * 0.5 - self.mean) / self.std
 
-    def _run_blocks(self, x: Tensor, start: int, end: int) -> Tensor:
-        for index in range(start, end):
-            rate = self.drop_connect_rate * index / len(self.blocks)
-            x = self.blocks[index](x, drop_connect_rate=rate)
+    @property
+    def prefix_end(self) -> int:
+        """Last section of the frozen prefix: a fixed function of the image, or -1 if none.
+
+        The frozen sections up to the attention block (which trains): the prefix's output
+        for an image never changes during training, so it can be computed once
+        (:meth:`prefix_features`) and fed back through :meth:`reading_prefix_features`.
+        """
+        return min(self.freeze_stages, self.attention_stage)
+
+    def _run_section(self, section: int, x: Tensor) -> Tensor:
+        if section == 0:
+            return self.stem(x)
+        if section <= self.num_stages:
+            for index in self._block_range(section):
+                rate = self.drop_connect_rate * index / len(self.blocks)
+                x = self.blocks[index](x, drop_connect_rate=rate)
+            return x
+        return self.head(x)
+
+    @torch.no_grad()
+    def prefix_features(self, images: Tensor) -> Tensor:
+        """The frozen prefix's output (sections ``0 ... prefix_end``) for ``[-1, 1]`` images.
+
+        Raises:
+            ValueError: Nothing is frozen (``freeze_stages=-1``).
+        """
+        if self.prefix_end < 0:
+            raise ValueError("the trunk has no frozen prefix (freeze_stages=-1)")
+        x = self.normalize(images)
+        for section in range(self.prefix_end + 1):
+            x = self._run_section(section, x)
         return x
 
+    @contextmanager
+    def reading_prefix_features(self) -> Iterator[None]:
+        """While open, :meth:`forward` takes :meth:`prefix_features` outputs, not images."""
+        if self.prefix_end < 0:
+            raise ValueError("the trunk has no frozen prefix (freeze_stages=-1)")
+        self.reads_prefix_features = True
+        try:
+            yield
+        finally:
+            self.reads_prefix_features = False
+
     def forward(self, images: Tensor) -> Tensor:
-        """Map ``N x C x H x W`` images in [-1, 1] to pooled ``N x F`` features (or the map)."""
-        x = self.stem(self.normalize(images))
-        if self.attention_stage == 0:
-            x = self.attention(x)
-        start = 0
-        for stage, end in enumerate(self.stage_ends, start=1):
-            x = self._run_blocks(x, start, end)
-            start = end
-            if self.attention_stage == stage:
+        """Map ``N x C x H x W`` images in [-1, 1] to pooled ``N x F`` features (or the map).
+
+        Inside :meth:`reading_prefix_features` the input is the frozen prefix's output
+        instead, and only the sections after it run.
+        """
+        if self.reads_prefix_features:
+            x, first = images, self.prefix_end + 1
+            if self.attention_stage == self.prefix_end:
                 x = self.attention(x)
-        x = self.head(x)
-        if self.attention_stage == self.num_stages + 1:
-            x = self.attention(x)
+        else:
+            x, first = self.normalize(images), 0
+        for section in range(first, self.num_stages + 2):
+            x = self._run_section(section, x)
+            if section == self.attention_stage:
+                x = self.attention(x)
         return self.pool(x)
 
 

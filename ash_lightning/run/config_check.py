@@ -122,6 +122,19 @@ def validate_config(cfg: DictConfig) -> None:
         if value is not None and (not _is_int(value) or value < 1):
             raise ConfigError(f"{key}={value}: must be an integer >= 1")
     _check_optimizer(cfg)
+    _check_frozen_features(cfg)
+
+
+def _check_frozen_features(cfg: DictConfig) -> None:
+    """Precomputed features are one per image: no augmentation can vary the image."""
+    precompute = _value(cfg, "frozen_features.precompute")
+    if not isinstance(precompute, bool):
+        raise ConfigError(f"frozen_features.precompute={precompute}: must be true or false")
+    if precompute and _value(cfg, "data.train_transform") is not None:
+        raise ConfigError(
+            "frozen_features.precompute=true needs data.train_transform=null "
+            "(an augmented image has other features than the stored ones)"
+        )
 
 
 def _check_optimizer(cfg: DictConfig) -> None:

