@@ -120,7 +120,7 @@ class IndexHeader:
         checkpoint: Absolute path of the checkpoint that encoded the cases.
         checkpoint_sha256: Its file's SHA-256 (what ties a version-1 index to its weights).
         weights_sha256: Digest of the network's weights
-            (:func:`~ash_lightning.run.weights_digest.weights_sha256`); empty in version-1
+            (:func:`~ash_lightning.nn.weights_digest.weights_sha256`); empty in version-1
             headers.
         method: The run's method (e.g. ``ash_u``).
         model: The run's model configuration.

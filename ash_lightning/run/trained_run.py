@@ -16,11 +16,11 @@ from typing import Any
 from omegaconf import DictConfig, OmegaConf
 from torch import nn
 
+from ash_lightning.nn.weights_digest import weights_sha256
 from ash_lightning.run.checkpoint_loading import network_with_weights, read_network_weights
 from ash_lightning.run.legacy_targets import upgrade_targets
 from ash_lightning.run.results_file import RESULTS_FILENAME
 from ash_lightning.run.trusted_targets import UntrustedConfigError, check_targets
-from ash_lightning.run.weights_digest import weights_sha256
 
 CHECKPOINTS = Path("checkpoints")
 SELECTED = ("best.ckpt", "last.ckpt")
@@ -38,7 +38,7 @@ class RunIdentity:
     Attributes:
         checkpoint: The checkpoint file the weights come from.
         checkpoint_sha256: SHA-256 of that file (indexes of format version 1 recorded it).
-        weights_sha256: :func:`~ash_lightning.run.weights_digest.weights_sha256` of the
+        weights_sha256: :func:`~ash_lightning.nn.weights_digest.weights_sha256` of the
             network's weights, to tie an index to them whatever file holds them.
         bits: Code length K.
         preprocessing: ``image_size``, ``channels`` and ``crop_black_border``: how an image

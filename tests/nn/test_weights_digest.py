@@ -4,7 +4,7 @@ import hashlib
 
 import torch
 
-from ash_lightning.run.weights_digest import weights_sha256
+from ash_lightning.nn.weights_digest import weights_sha256
 
 
 def _by_hand(state):
