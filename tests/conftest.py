@@ -58,7 +58,8 @@ def tiny_config(tmp_path: Path) -> Callable[..., DictConfig]:
 
     def make(*extra: str, output_dir: Path | None = None, shallow: bool = False) -> DictConfig:
         base: Sequence[str] = TINY_RUN if shallow else (*TINY_RUN, *SMALLER_HEAD)
-        return compose_config([*base, *extra], output_dir=output_dir or tmp_path)
+        cache = f"frozen_features.cache_dir={tmp_path}/frozen_features"
+        return compose_config([*base, cache, *extra], output_dir=output_dir or tmp_path)
 
     yield make
     GlobalHydra.instance().clear()
@@ -69,8 +70,9 @@ def trainer_only_config(tmp_path: Path) -> Callable[..., DictConfig]:
     """Compose conf/ with the tiny trainer and head overrides only (for real-image data configs)."""
 
     def make(*extra: str, output_dir: Path | None = None) -> DictConfig:
+        cache = f"frozen_features.cache_dir={tmp_path}/frozen_features"
         return compose_config(
-            [*TINY_TRAINER, *SMALLER_HEAD, *extra], output_dir=output_dir or tmp_path
+            [*TINY_TRAINER, *SMALLER_HEAD, cache, *extra], output_dir=output_dir or tmp_path
         )
 
     yield make

@@ -78,17 +78,14 @@ def test_the_datamodule_feeds_the_inputs_it_is_given_and_keeps_the_images():
 
 
 def test_a_run_on_precomputed_features_scores_as_the_run_on_images(tiny_config, tmp_path):
-    recipe = ("system=ash_pretrained", "trainer.max_epochs=2")
-    on_images = train(tiny_config(*recipe, output_dir=tmp_path / "images"))
-    cached = (
-        *recipe,
-        "frozen_features.precompute=true",
-        f"frozen_features.cache_dir={tmp_path}/ff",
+    recipe = ("system=ash_pretrained", "trainer.max_epochs=2")  # the recipe precomputes
+    on_images = train(
+        tiny_config(*recipe, "frozen_features.precompute=false", output_dir=tmp_path / "images")
     )
-    on_features = train(tiny_config(*cached, output_dir=tmp_path / "features"))
+    on_features = train(tiny_config(*recipe, output_dir=tmp_path / "features"))
     images_test = on_images["metrics"]["test"]["metrics"]
     features_test = on_features["metrics"]["test"]["metrics"]
     assert features_test == pytest.approx(images_test, abs=1e-6)
     assert on_features["selection"]["score"] == pytest.approx(on_images["selection"]["score"])
     assert on_features["timings_s"]["frozen_features"] > 0
-    assert len(list((tmp_path / "ff").glob("*.npy"))) == 3  # database, validation, test
+    assert len(list((tmp_path / "frozen_features").glob("*.npy"))) == 3  # the three splits
