@@ -32,6 +32,8 @@ declare -A methods=(
   [dpsh_a_pretrained_recipe]="system=dpsh_a_pretrained"
   [dsh_pretrained_recipe]="system=dsh_pretrained"
   [dsh_a_pretrained_recipe]="system=dsh_a_pretrained"
+  [drh_pretrained_recipe]="system=drh_pretrained"
+  [ash_l_pretrained_recipe]="system=ash_l_pretrained"
   [mirror_pretrained_recipe]="system=mirror_pretrained"
   [agdh_pretrained_recipe]="system=agdh_pretrained"
   [ath_pretrained_recipe]="system=ath_pretrained"
@@ -45,7 +47,7 @@ declare -A methods=(
   [mirror_system]="system=mirror"
   [agdh_system]="system=agdh"
 )
-order=${METHODS:-itq_pixels mhf_pixels itq_pretrained lsh_pretrained mhf_pretrained knn_pretrained ash_u_adam ash_pretrained ash_pretrained_recipe pretrained_recipe dpsh_pretrained_recipe dpsh_a_pretrained_recipe dsh_pretrained_recipe dsh_a_pretrained_recipe mirror_pretrained_recipe agdh_pretrained_recipe ath_pretrained_recipe ash_l_adam dpsh_adam dpsh_a_adam dsh_adam dsh_a_adam drh_adam ath_system mirror_system agdh_system}
+order=${METHODS:-itq_pixels mhf_pixels itq_pretrained lsh_pretrained mhf_pretrained knn_pretrained ash_u_adam ash_pretrained ash_pretrained_recipe pretrained_recipe dpsh_pretrained_recipe dpsh_a_pretrained_recipe dsh_pretrained_recipe dsh_a_pretrained_recipe drh_pretrained_recipe ash_l_pretrained_recipe mirror_pretrained_recipe agdh_pretrained_recipe ath_pretrained_recipe ash_l_adam dpsh_adam dpsh_a_adam dsh_adam dsh_a_adam drh_adam ath_system mirror_system agdh_system}
 for name in $order; do
   for seed in $seeds; do
     run="$out/$name/$seed"

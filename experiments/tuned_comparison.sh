@@ -37,11 +37,13 @@ declare -A methods=(
   [dpsh_a_pretrained]="system=dpsh_a_pretrained"
   [dsh_pretrained]="system=dsh_pretrained"
   [dsh_a_pretrained]="system=dsh_a_pretrained"
+  [drh_pretrained]="system=drh_pretrained"
+  [ash_l_pretrained]="system=ash_l_pretrained"
   [mirror_pretrained]="system=mirror_pretrained"
   [agdh_pretrained]="system=agdh_pretrained"
   [ath_pretrained]="system=ath_pretrained"
 )
-order=${METHODS:-ash_u ash_l dpsh dpsh_a dsh dsh_a drh ath mirror agdh ash_pretrained pretrained dpsh_pretrained dpsh_a_pretrained dsh_pretrained dsh_a_pretrained mirror_pretrained agdh_pretrained ath_pretrained}
+order=${METHODS:-ash_u ash_l dpsh dpsh_a dsh dsh_a drh ath mirror agdh ash_pretrained pretrained dpsh_pretrained dpsh_a_pretrained dsh_pretrained dsh_a_pretrained drh_pretrained ash_l_pretrained mirror_pretrained agdh_pretrained ath_pretrained}
 failed=0
 mkdir -p "$out"
 for name in $order; do

@@ -31,7 +31,10 @@ RELATED_SYSTEMS = {
     *("ath_pretrained", "mirror_pretrained", "agdh_pretrained"),
 }
 # "pretrained": the ImageNet EfficientNet-Lite0 trunk without attention (ash_pretrained adds it).
-PLAIN_BASELINES = {"drh", "dsh", "dpsh", "pretrained", "dsh_pretrained", "dpsh_pretrained"}
+PLAIN_BASELINES = {
+    *("drh", "dsh", "dpsh", "pretrained"),
+    *("drh_pretrained", "dsh_pretrained", "dpsh_pretrained"),
+}
 # ImageNet EfficientNet-Lite0 trunks end in global average pooling, blind to the corner that
 # carries the class in _separable_images (32 px: a 1 x 1 map); they are checked on texture classes.
 PRETRAINED_DEEP_MODELS = {
