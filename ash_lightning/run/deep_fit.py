@@ -17,6 +17,7 @@ from torch import nn
 
 from ash_lightning.data.retrieval_datamodule import RetrievalDataModule
 from ash_lightning.lightning.atomic_checkpoint_io import AtomicCheckpointIO
+from ash_lightning.lightning.code_floor_checkpoint import CodeFloorCheckpoint
 from ash_lightning.lightning.modules import hashing_module
 from ash_lightning.lightning.preemption import PreemptionCheckpoint, preempted
 from ash_lightning.lightning.retrieval_evaluation import RetrievalEvaluation
@@ -116,7 +117,7 @@ def _selection(trainer: pl.Trainer, output_dir: Path) -> dict[str, Any] | None:
     if path is None or not path.is_file() or checkpoint.best_model_score is None:
         return None
     saved = torch.load(path, map_location="cpu", weights_only=True)
-    return {
+    selection = {
         "monitor": checkpoint.monitor,
         "mode": checkpoint.mode,
         "score": float(checkpoint.best_model_score),
@@ -125,6 +126,11 @@ def _selection(trainer: pl.Trainer, output_dir: Path) -> dict[str, Any] | None:
             path.relative_to(output_dir) if path.is_relative_to(output_dir) else path
         ),
     }
+    if isinstance(checkpoint, CodeFloorCheckpoint) and checkpoint.min_distinct_codes_per_class:
+        selection["score"] = checkpoint.selected_score
+        selection["min_distinct_codes_per_class"] = checkpoint.min_distinct_codes_per_class
+        selection["reaches_code_floor"] = checkpoint.selected_reaches_floor
+    return selection
 
 
 def fit_deep(

@@ -125,3 +125,21 @@ def test_the_database_order_is_a_seeded_permutation_not_the_file_order(tiny_conf
     np.testing.assert_array_equal(first, instantiate(cfg.data).database_order)
     other = instantiate(cfg.data, database_order_seed=cfg.seed + 1).database_order
     assert not np.array_equal(first, other)
+
+
+def test_a_code_floor_selects_the_best_epoch_whose_codes_reach_it(tiny_config, tmp_path):
+    per_class = 1000  # more codes per class than the tiny database has images: no epoch reaches it
+    results = train(
+        tiny_config(
+            "optimizer=adam",
+            "trainer.max_epochs=3",
+            f"callbacks.model_checkpoint.min_distinct_codes_per_class={per_class}",
+        )
+    )
+    selection = results["selection"]
+    assert selection["min_distinct_codes_per_class"] == per_class
+    assert selection["reaches_code_floor"] is False
+    logged = np.genfromtxt(next(tmp_path.rglob("metrics.csv")), delimiter=",", names=True)
+    per_epoch = logged["valmAP10"][~np.isnan(logged["valmAP10"])][:3]
+    assert selection["score"] == pytest.approx(per_epoch.max(), abs=1e-6)
+    assert results["metrics"]["val"]["metrics"]["mAP@10"] == pytest.approx(selection["score"])
