@@ -8,8 +8,9 @@
 # reported and the others go on; the exit status is 1 if any failed.
 #
 #   experiments/real_images.sh OUT_DIR [overrides...]
-#   experiments/real_images.sh multirun/real_images            # the CPU setting we ran (64 px)
-#   BITS=48 METHODS="itq_pretrained ash_pretrained_recipe" experiments/real_images.sh multirun/real_images
+#   experiments/real_images.sh multirun/real_images            # 64 px, the from-scratch rows
+#   METHODS="ash_pretrained_recipe itq_pretrained" experiments/real_images.sh multirun/real_images_224 data.image_size=224
+#   BITS=48 METHODS="itq_pretrained ash_pretrained_recipe" experiments/real_images.sh multirun/real_images_224 data.image_size=224
 set -euo pipefail
 out=${1:?usage: experiments/real_images.sh OUT_DIR [overrides...]}
 shift
