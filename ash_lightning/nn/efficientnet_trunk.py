@@ -172,6 +172,10 @@ class EfficientNetTrunk(nn.Module):
         """
         return min(self.freeze_stages, self.attention_stage)
 
+    def _require_prefix(self) -> None:
+        if self.prefix_end < 0:
+            raise ValueError("the trunk has no frozen prefix (freeze_stages=-1)")
+
     def _run_section(self, section: int, x: Tensor) -> Tensor:
         if section == 0:
             return self.stem(x)
@@ -189,8 +193,7 @@ class EfficientNetTrunk(nn.Module):
         Raises:
             ValueError: Nothing is frozen (``freeze_stages=-1``).
         """
-        if self.prefix_end < 0:
-            raise ValueError("the trunk has no frozen prefix (freeze_stages=-1)")
+        self._require_prefix()
         x = self.normalize(images)
         for section in range(self.prefix_end + 1):
             x = self._run_section(section, x)
@@ -199,8 +202,7 @@ class EfficientNetTrunk(nn.Module):
     @contextmanager
     def reading_prefix_features(self) -> Iterator[None]:
         """While open, :meth:`forward` takes :meth:`prefix_features` outputs, not images."""
-        if self.prefix_end < 0:
-            raise ValueError("the trunk has no frozen prefix (freeze_stages=-1)")
+        self._require_prefix()
         self.reads_prefix_features = True
         try:
             yield
