@@ -7,6 +7,7 @@ import torch
 from torch.utils.data import Dataset
 
 from ash_lightning.data.image_tensors import training_input
+from ash_lightning.data.mapped_rows import MappedRows
 
 
 class LabelledImageDataset(Dataset[tuple[torch.Tensor, torch.Tensor]]):
@@ -32,7 +33,7 @@ class LabelledImageDataset(Dataset[tuple[torch.Tensor, torch.Tensor]]):
     ) -> None:
         if len(images) != len(labels):
             raise ValueError(f"{len(images)} images but {len(labels)} labels")
-        self.images = images
+        self.images = MappedRows(images)
         self.labels = labels
         self.order = order
         self.transform = transform

@@ -7,6 +7,7 @@ import torch
 from torch.utils.data import Dataset
 
 from ash_lightning.data.image_tensors import training_input
+from ash_lightning.data.mapped_rows import MappedRows
 from ash_lightning.data.pair_sampling import Pairs
 
 
@@ -25,7 +26,7 @@ class PairDataset(Dataset[tuple[torch.Tensor, torch.Tensor, torch.Tensor]]):
         pairs: Pairs,
         transform: Callable[[np.ndarray], np.ndarray] | None = None,
     ) -> None:
-        self.images = images
+        self.images = MappedRows(images)
         self.pairs = pairs
         self.transform = transform
 

@@ -218,9 +218,11 @@ class RetrievalDataModule(pl.LightningDataModule, ABC):
             drop_last=drop_last,
         )
 
-    def _images_loader(self, images: np.ndarray, labels: np.ndarray) -> DataLoader:
+    def _images_loader(
+        self, images: np.ndarray, labels: np.ndarray, positions: np.ndarray | None = None
+    ) -> DataLoader:
         return DataLoader(
-            IndexedImageDataset(images, labels),
+            IndexedImageDataset(images, labels, positions),
             batch_size=self.eval_batch_size,
             shuffle=False,
             num_workers=self.num_workers,
@@ -237,7 +239,7 @@ class RetrievalDataModule(pl.LightningDataModule, ABC):
         if len(positions) == len(self.splits.database_labels):
             return [queries, self.database_dataloader()]
         database = self._images_loader(
-            self.inputs.database_images[positions], self.splits.database_labels[positions]
+            self.inputs.database_images, self.splits.database_labels, positions
         )
         return [queries, database]
 

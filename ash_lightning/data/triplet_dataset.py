@@ -7,6 +7,7 @@ import torch
 from torch.utils.data import Dataset
 
 from ash_lightning.data.image_tensors import training_input
+from ash_lightning.data.mapped_rows import MappedRows
 from ash_lightning.data.pair_sampling import Triplets
 
 
@@ -27,7 +28,7 @@ class TripletDataset(Dataset[tuple[torch.Tensor, ...]]):
         triplets: Triplets,
         transform: Callable[[np.ndarray], np.ndarray] | None = None,
     ) -> None:
-        self.images = images
+        self.images = MappedRows(images)
         self.labels = labels
         self.triplets = triplets
         self.transform = transform

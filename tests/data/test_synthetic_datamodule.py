@@ -3,6 +3,7 @@ import math
 
 import numpy as np
 import pytest
+import torch
 
 from ash_lightning.data.retrieval_datamodule import DATABASE_LOADER, QUERY_LOADER
 from ash_lightning.data.synthetic_datamodule import SyntheticDataModule
@@ -133,7 +134,12 @@ def test_validation_can_rank_against_a_seeded_subset_of_the_database_and_the_tes
     np.testing.assert_array_equal(positions, module(val_database_size=60).val_database_positions)
     val_database = subset.val_dataloader()[DATABASE_LOADER].dataset
     assert len(val_database) == 60 and len(subset.val_database_order) == 60
-    np.testing.assert_array_equal(val_database.labels, subset.splits.database_labels[positions])
+    items = [val_database[index] for index in range(60)]
+    assert [item[2] for item in items] == list(range(60))
+    labels = np.array([int(item[1]) for item in items])
+    np.testing.assert_array_equal(labels, subset.splits.database_labels[positions])
+    whole = subset.database_dataloader().dataset
+    torch.testing.assert_close(items[-1][0], whole[int(positions[-1])][0])
     assert len(subset.test_dataloader()[DATABASE_LOADER].dataset) == 250
     assert len(module().val_dataloader()[DATABASE_LOADER].dataset) == 250
     assert len(module(val_database_size=10**6).val_database_positions) == 250

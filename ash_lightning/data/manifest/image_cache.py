@@ -22,6 +22,7 @@ from ash_lightning.data.manifest.preprocessing import (
     BadImageError,
     preprocess,
 )
+from ash_lightning.data.mapped_rows import RELEASE_EVERY_BYTES, release_pages
 
 CACHE_FORMAT_VERSION = 3  # 2: 16-bit grey scaled, no longer clipped; 3: EXIF orientation applied
 
@@ -131,18 +132,22 @@ def _fill(
     kept: list[int] = []
     bad: list[str] = []
     executor = ThreadPoolExecutor(max_workers=num_threads)
+    chunk = _rows_per_release(target)
     try:
-        results = executor.map(_decode_or_error, (root / path for path in paths), repeat(settings))
         with progress("decoding images", len(paths), show_progress) as advance:
-            for index, result in enumerate(results):
-                if isinstance(result, BadImageError):
-                    if on_bad_image == "error":
-                        raise result
-                    bad.append(paths[index])
-                else:
-                    target[len(kept)] = result
-                    kept.append(index)
-                advance(1)
+            for start in range(0, len(paths), chunk):  # a chunk at a time: bounded memory
+                chunk_paths = (root / path for path in paths[start : start + chunk])
+                results = executor.map(_decode_or_error, chunk_paths, repeat(settings))
+                for index, result in enumerate(results, start):
+                    if isinstance(result, BadImageError):
+                        if on_bad_image == "error":
+                            raise result
+                        bad.append(paths[index])
+                    else:
+                        target[len(kept)] = result
+                        kept.append(index)
+                    advance(1)
+                _write_back(target)
     finally:  # on an error, drop the queued decodes instead of waiting for them
         executor.shutdown(wait=True, cancel_futures=True)
     if not kept:
@@ -175,6 +180,29 @@ def _allocated_memmap(path: Path, shape: tuple[int, ...]) -> np.memmap:
     finally:
         os.close(descriptor)
     return array
+
+
+def _rows_per_release(array: np.ndarray) -> int:
+    """Rows of ``array`` in :data:`RELEASE_EVERY_BYTES` (at least one)."""
+    row_bytes = max(1, int(np.prod(array.shape[1:])) * array.itemsize)
+    return max(1, RELEASE_EVERY_BYTES // row_bytes)
+
+
+def _write_back(array: np.ndarray) -> None:
+    """Write a memory map's pages to its file and drop them from the resident set."""
+    if isinstance(array, np.memmap):
+        array.flush()
+        release_pages(array)
+
+
+def _copy_rows(target: np.memmap, source: np.ndarray, order: np.ndarray) -> None:
+    """``target[:] = source[order]`` a chunk at a time, neither map's pages kept resident."""
+    chunk = _rows_per_release(target)
+    for start in range(0, len(order), chunk):
+        target[start : start + chunk] = source[order[start : start + chunk]]
+        _write_back(target)
+        release_pages(source)
+    target.flush()
 
 
 def _temporary(cache_dir: Path, key: str, suffix: str) -> Path:
@@ -211,8 +239,7 @@ def _build_cache(
                 array_file = _temporary(cache_dir, key, ".npy.tmp")
                 temporaries.append(array_file)
                 shrunk = _allocated_memmap(array_file, settings.shape(kept.size))
-                shrunk[:] = full[: kept.size]
-                shrunk.flush()
+                _copy_rows(shrunk, full, np.arange(kept.size))
                 del shrunk
             full.flush()
             del full
@@ -296,18 +323,17 @@ def load_images(
     return _build_cache(npy, meta_file, key, meta, fill_args)
 
 
-def reordered(cached: CachedImages, order: np.ndarray, chunk: int = 1024) -> np.ndarray:
+def reordered(cached: CachedImages, order: np.ndarray) -> np.ndarray:
     """The cached images in ``order``, as one array whose slices are views, never copies.
 
     With a cache file the reordered images are written once beside it
-    (``<key>.order-<digest>.npy``, atomically, ``chunk`` images at a time) and memory-mapped
+    (``<key>.order-<digest>.npy``, atomically, a chunk at a time) and memory-mapped
     read-only, so a slice of them is loaded page by page on demand and shared by DataLoader
     workers; without one they are gathered in memory once.
 
     Args:
         cached: Images from :func:`load_images`.
         order: Row indices into ``cached.images``, e.g. the database, val and test rows.
-        chunk: Images copied at a time while writing.
 
     Returns:
         ``(len(order), C, S, S)`` uint8.
@@ -332,9 +358,7 @@ def reordered(cached: CachedImages, order: np.ndarray, chunk: int = 1024) -> np.
         with _cache_writes(npy.parent):
             temporary = _temporary(npy.parent, npy.stem, ".npy.tmp")
             out = _allocated_memmap(temporary, shape)
-            for start in range(0, len(order), chunk):
-                out[start : start + chunk] = cached.images[order[start : start + chunk]]
-            out.flush()
+            _copy_rows(out, cached.images, order)
             del out
             os.replace(temporary, npy)
     finally:

@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from ash_lightning.data.manifest.image_cache import CachedImages, load_images
+from ash_lightning.data.manifest import image_cache
+from ash_lightning.data.manifest.image_cache import CachedImages, load_images, reordered
 from ash_lightning.data.manifest.preprocessing import BadImageError
 
 NAMES = ("a.png", "b.jpg", "sub/c.png", "d.png")
@@ -153,3 +154,32 @@ def test_no_temporaries_after_success(root: Path, tmp_path: Path) -> None:
 def test_empty_path_list_is_rejected(root: Path) -> None:
     with pytest.raises(ValueError, match="no image paths"):
         load(root, None, paths=[])
+
+
+@pytest.fixture
+def two_rows_a_chunk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Decode and copy two 16 px colour images at a time, releasing pages after each."""
+    monkeypatch.setattr(image_cache, "RELEASE_EVERY_BYTES", 2 * 3 * 16 * 16)
+
+
+@pytest.mark.usefixtures("two_rows_a_chunk")
+def test_chunked_decoding_skips_bad_images_at_the_right_rows(
+    root: Path, with_bad: list[str], tmp_path: Path
+) -> None:
+    result = load(root, tmp_path / "cache", paths=with_bad, on_bad_image="skip")
+    assert result.kept.tolist() == [0, 2, 4]
+    reference = load(root, None, paths=["a.png", "b.jpg", "sub/c.png"]).images
+    np.testing.assert_array_equal(result.images, reference)
+
+
+@pytest.mark.usefixtures("two_rows_a_chunk")
+def test_reordered_rows_are_written_once_in_chunks(root: Path, tmp_path: Path) -> None:
+    cached = load(root, tmp_path / "cache")
+    order = np.array([3, 1, 0, 2])
+    ordered = reordered(cached, order)
+    assert isinstance(ordered, np.memmap) and not ordered.flags.writeable
+    np.testing.assert_array_equal(ordered, cached.images[order])
+    again = reordered(cached, order)
+    assert again.filename == ordered.filename
+    in_memory = reordered(load(root, None), order)
+    np.testing.assert_array_equal(in_memory, cached.images[order])
