@@ -33,13 +33,13 @@ class ATHAttention(nn.Module):
         self.gate = nn.Sigmoid()
 
     def forward(self, x: Tensor) -> Tensor:
-        """Re-weight ``x`` (``N x C x H x W``) by its spatial attention map."""
+        """Re-weight ``x`` (``N x C x H x W``) by its spatial attention map.
+
+        Maxima commute, so ``Max_c(maxpool(X))`` is computed as ``maxpool(Max_c(X))``: one
+        map pooled instead of ``C``.
+        """
+        channel_max = x.amax(dim=1, keepdim=True)
         pooled = torch.cat(
-            [
-                self.max_pool(x).amax(dim=1, keepdim=True),
-                x.amax(dim=1, keepdim=True),
-                x.mean(dim=1, keepdim=True),
-            ],
-            dim=1,
+            [self.max_pool(channel_max), channel_max, x.mean(dim=1, keepdim=True)], dim=1
         )
         return x * self.gate(self.conv(pooled))

@@ -34,6 +34,26 @@ def test_ath_attention_by_hand():
     )
 
 
+def test_ath_attention_gradients_match_pooling_every_channel():
+    torch.manual_seed(0)
+    block = ATHAttention(6)
+    x = torch.randn(2, 6, 7, 7, requires_grad=True)
+    block(x).square().sum().backward()
+    fast_x, fast_w = x.grad.clone(), block.conv.weight.grad.clone()
+    x.grad, block.conv.weight.grad = None, None
+    literal = torch.cat(  # the formula as written: pool each channel, then the channel max
+        [
+            block.max_pool(x).amax(dim=1, keepdim=True),
+            x.amax(dim=1, keepdim=True),
+            x.mean(dim=1, keepdim=True),
+        ],
+        dim=1,
+    )
+    (x * torch.sigmoid(block.conv(literal))).square().sum().backward()
+    torch.testing.assert_close(fast_x, x.grad)
+    torch.testing.assert_close(fast_w, block.conv.weight.grad)
+
+
 def test_ath_network_two_heads_from_one_trunk_pass():
     net = TwoHeadHashingNetwork(ATHTrunk(ATHAttention, 3), lambda w: HashHead(w, 12), 5, 64, 3)
     calls = []
