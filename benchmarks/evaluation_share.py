@@ -40,11 +40,7 @@ SETTINGS = {
         "data.val_database_size=300",
         "+trainer.num_sanity_val_steps=0",
     ),
-    "every 2nd epoch, validation database of 500, no sanity check": (
-        "trainer.check_val_every_n_epoch=2",
-        "data.val_database_size=500",
-        "+trainer.num_sanity_val_steps=0",
-    ),
+    "validation=light (every 2nd epoch, database of 500, no sanity check)": ("validation=light",),
 }
 
 

@@ -313,6 +313,11 @@ CASES = [
         "trainer.max_epochs=0: must be an integer >= 1",
         overrides=("trainer.max_epochs=0",),
     ),
+    BadInput(
+        "validation never reached",
+        "trainer.check_val_every_n_epoch=2 > trainer.max_epochs=1: no epoch would be validated",
+        overrides=("validation=light", "trainer.max_epochs=1"),
+    ),
     # files and folders
     BadInput(
         "no such resume checkpoint",

@@ -121,8 +121,25 @@ def validate_config(cfg: DictConfig) -> None:
         value = _value(cfg, key)
         if value is not None and (not _is_int(value) or value < 1):
             raise ConfigError(f"{key}={value}: must be an integer >= 1")
+    _check_validation_interval(cfg)
     _check_optimizer(cfg)
     _check_frozen_features(cfg)
+
+
+def _check_validation_interval(cfg: DictConfig) -> None:
+    """A monitored run must validate at least once, or no epoch would be selected."""
+    every = _value(cfg, "trainer.check_val_every_n_epoch")
+    epochs = _value(cfg, "trainer.max_epochs")
+    if every is None:
+        return
+    if not _is_int(every) or every < 1:
+        raise ConfigError(f"trainer.check_val_every_n_epoch={every}: must be an integer >= 1")
+    monitored = _value(cfg, "callbacks.model_checkpoint.monitor") is not None
+    if monitored and _is_int(epochs) and every > epochs:
+        raise ConfigError(
+            f"trainer.check_val_every_n_epoch={every} > trainer.max_epochs={epochs}: no epoch "
+            "would be validated, so none could be selected"
+        )
 
 
 def _check_frozen_features(cfg: DictConfig) -> None:

@@ -31,3 +31,11 @@ def test_the_pretrained_systems_take_the_recipe_and_keep_their_own_loss(system, 
 def test_the_command_line_still_wins_over_the_recipe(tiny_config):
     cfg = tiny_config("system=ash_pretrained", "optimizer.lr=0.001", "trainer.max_epochs=3")
     assert cfg.optimizer.lr == 0.001 and cfg.trainer.max_epochs == 3
+
+
+def test_light_validation_is_the_benchmarked_levers(tiny_config):
+    cfg = tiny_config("validation=light")
+    assert cfg.trainer.check_val_every_n_epoch == 2 and cfg.trainer.num_sanity_val_steps == 0
+    assert cfg.data.val_database_size == 500
+    default = tiny_config()
+    assert default.trainer.check_val_every_n_epoch == 1 and default.data.val_database_size is None
