@@ -21,6 +21,9 @@ not grow with the database.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 import faiss
 import numpy as np
 
@@ -75,12 +78,18 @@ class HammingIndex:
         if codes.shape[0] == 0:
             raise ValueError("database_codes must contain at least one code")
         self._code_bytes = codes.shape[1]
-        self._index = faiss.IndexBinaryFlat(8 * self._code_bytes)
-        self._index.add(codes)
-        self._distinct = DistinctCodes.of(codes)
+        self._size = codes.shape[0]
+        distinct = DistinctCodes.of(codes)
+        self._search: Callable[[np.ndarray, int], tuple[np.ndarray, np.ndarray]]
+        if distinct is not None:  # a few distinct codes are searched without Faiss
+            self._search = distinct.search
+        else:
+            index = faiss.IndexBinaryFlat(8 * self._code_bytes)
+            index.add(codes)
+            self._search = partial(exact_search, index)
 
     def __len__(self) -> int:
-        return int(self._index.ntotal)
+        return self._size
 
     def search(self, query_codes: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Rank the database for each query by Hamming distance.
@@ -107,10 +116,7 @@ class HammingIndex:
                 f"query_codes have {queries.shape[1]} bytes per code, "
                 f"the database has {self._code_bytes}"
             )
-        k = clip_k(k, len(self))
-        if self._distinct is not None:
-            return self._distinct.search(queries, k)
-        return exact_search(self._index, queries, k)
+        return self._search(queries, clip_k(k, len(self)))
 
 
 def hamming_rank(
