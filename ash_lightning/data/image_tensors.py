@@ -14,7 +14,8 @@ def to_network_input(images: np.ndarray) -> torch.Tensor:
     """
     if images.dtype == np.float32:
         return torch.tensor(images)
-    return torch.from_numpy(np.ascontiguousarray(images)).float().div_(127.5).sub_(1.0)
+    # The float copy is writable even when ``images`` is a read-only memory map.
+    return torch.from_numpy(images.astype(np.float32)).div_(127.5).sub_(1.0)
 
 
 def training_input(
