@@ -10,7 +10,6 @@ too, so that the message is also what a user sees in a terminal.
 import errno
 import os
 import shutil
-import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from ash_process import run_ash
 from hydra.core.global_hydra import GlobalHydra
 from PIL import Image
 
@@ -415,14 +415,7 @@ def test_the_cases_are_at_least_40():
 def test_a_user_in_a_terminal_sees_the_same_single_line(name, good_folder, tmp_path, png_bomb):
     case = next(case for case in CASES if case.name == name)
     root, scratch = _damaged_copy(case, good_folder, tmp_path, png_bomb)
-    result = subprocess.run(
-        [sys.executable, "-m", "ash_lightning", *_arguments(case, root, scratch)],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env={**os.environ, "CI": "1"},
-        check=False,
-    )
+    result = run_ash(*_arguments(case, root, scratch), cwd=tmp_path, env={**os.environ, "CI": "1"})
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1 and case.expected in result.stderr, result.stderr
     assert not (scratch / "run").exists()

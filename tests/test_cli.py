@@ -1,36 +1,24 @@
 import csv
 import json
-import subprocess
-import sys
 
 import pytest
-
-
-def _run(args, cwd, timeout=900):
-    return subprocess.run(
-        [sys.executable, "-m", "ash_lightning", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=timeout,
-    )
+from ash_process import run_ash
 
 
 @pytest.mark.slow
 def test_table1_sweep_writes_summary(tmp_path):
-    result = _run(
-        [
-            "-m",
-            "r=0.3,0.5,0.7",
-            "bits=12,24,36,48",
-            "data.size=tiny",
-            "data.image_size=32",
-            "trainer.max_epochs=1",
-            "trainer.enable_progress_bar=false",
-            "model.head.hidden_features=256",
-            f"hydra.sweep.dir={tmp_path / 'sweep'}",
-        ],
-        tmp_path,
+    result = run_ash(
+        "-m",
+        "r=0.3,0.5,0.7",
+        "bits=12,24,36,48",
+        "data.size=tiny",
+        "data.image_size=32",
+        "trainer.max_epochs=1",
+        "trainer.enable_progress_bar=false",
+        "model.head.hidden_features=256",
+        f"hydra.sweep.dir={tmp_path / 'sweep'}",
+        cwd=tmp_path,
+        timeout=900,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     sweep = tmp_path / "sweep"
@@ -51,8 +39,11 @@ def test_table1_sweep_writes_summary(tmp_path):
 
 @pytest.mark.slow
 def test_default_run_beats_random_codes(tmp_path):
-    result = _run(
-        [f"hydra.run.dir={tmp_path / 'run'}", "trainer.enable_progress_bar=false"], tmp_path
+    result = run_ash(
+        f"hydra.run.dir={tmp_path / 'run'}",
+        "trainer.enable_progress_bar=false",
+        cwd=tmp_path,
+        timeout=900,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     results = json.loads((tmp_path / "run" / "results.json").read_text())

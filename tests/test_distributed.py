@@ -1,9 +1,8 @@
 import json
-import subprocess
-import sys
 
 import pytest
 import pytorch_lightning as pl
+from ash_process import run_ash
 from hydra.utils import instantiate
 
 from ash_lightning.lightning.hashing_module import PairwiseHashingModule
@@ -45,25 +44,18 @@ def test_ddp_cpu_metrics_equal_single_process_evaluation_of_its_checkpoint(tiny_
 def test_a_ddp_sweep_on_cpu_writes_one_folder_with_each_job_once(tmp_path):
     # trainer=ddp starts its second process by re-running the command line: it must re-run
     # the job, not the sweep, and write into the job's folder.
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "ash_lightning",
-            "-m",
-            "trainer=ddp",
-            "trainer.accelerator=cpu",
-            "trainer.devices=2",
-            "data.size=tiny",
-            "data.image_size=32",
-            "model.head.hidden_features=256",
-            "trainer.max_epochs=2",
-            "trainer.enable_progress_bar=false",
-            "seed=0,1",
-            "hydra.sweep.dir=sweep",
-        ],
-        capture_output=True,
-        text=True,
+    result = run_ash(
+        "-m",
+        "trainer=ddp",
+        "trainer.accelerator=cpu",
+        "trainer.devices=2",
+        "data.size=tiny",
+        "data.image_size=32",
+        "model.head.hidden_features=256",
+        "trainer.max_epochs=2",
+        "trainer.enable_progress_bar=false",
+        "seed=0,1",
+        "hydra.sweep.dir=sweep",
         cwd=tmp_path,
         timeout=900,
     )

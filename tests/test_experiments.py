@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from ash_process import run_ash
 
 from ash_lightning.report import build_report
 
@@ -22,13 +23,7 @@ REDUCED = [
 def _sweep(tmp_path, experiment, *params):
     sweep = tmp_path / experiment
     overrides = [f"experiment={experiment}", *REDUCED, *params, f"hydra.sweep.dir={sweep}"]
-    result = subprocess.run(
-        [sys.executable, "-m", "ash_lightning", "-m", *overrides],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=1200,
-    )
+    result = run_ash("-m", *overrides, cwd=tmp_path, timeout=1200)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "comparison report:" in result.stdout
     return sweep

@@ -1,9 +1,8 @@
 import json
-import subprocess
-import sys
 
 import pytest
 import yaml
+from ash_process import run_ash
 
 from ash_lightning.run.command_line import check_command_line
 from ash_lightning.run.config_check import ConfigError
@@ -27,22 +26,15 @@ def test_interval_and_tag_sweeps_pass_the_command_line_check_by_their_ends():
 @pytest.mark.slow
 def test_the_sweeper_optimises_the_validation_score(tmp_path):
     sweep = tmp_path / "optuna"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "ash_lightning",
-            "hparams_search=optuna",
-            "data.size=tiny",
-            "data.image_size=32",
-            "model.head.hidden_features=256",
-            "trainer.max_epochs=1",
-            "trainer.enable_progress_bar=false",
-            "hydra.sweeper.n_trials=2",
-            f"hydra.sweep.dir={sweep}",
-        ],
-        capture_output=True,
-        text=True,
+    result = run_ash(
+        "hparams_search=optuna",
+        "data.size=tiny",
+        "data.image_size=32",
+        "model.head.hidden_features=256",
+        "trainer.max_epochs=1",
+        "trainer.enable_progress_bar=false",
+        "hydra.sweeper.n_trials=2",
+        f"hydra.sweep.dir={sweep}",
         cwd=tmp_path,
         timeout=600,
     )

@@ -2,10 +2,10 @@
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from ash_process import run_ash
 
 TINY = [
     "data.size=tiny",
@@ -20,18 +20,11 @@ def _multirun(
     tmp_path: Path, name: str, *overrides: str
 ) -> tuple[subprocess.CompletedProcess, Path]:
     sweep = tmp_path / name
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "ash_lightning",
-            "-m",
-            *TINY,
-            *overrides,
-            f"hydra.sweep.dir={sweep}",
-        ],
-        capture_output=True,
-        text=True,
+    result = run_ash(
+        "-m",
+        *TINY,
+        *overrides,
+        f"hydra.sweep.dir={sweep}",
         cwd=tmp_path,
         timeout=900,
     )

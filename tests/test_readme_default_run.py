@@ -1,10 +1,9 @@
 """The README's default-run table is what `python -m ash_lightning` prints on CPU, exactly."""
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from ash_process import run_ash
 
 README = Path(__file__).parents[1] / "README.md"
 
@@ -18,16 +17,9 @@ def _table_block(text: str) -> list[str]:
 
 @pytest.mark.slow
 def test_the_default_run_prints_the_readme_table(tmp_path):
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "ash_lightning",
-            "trainer.enable_progress_bar=false",
-            f"hydra.run.dir={tmp_path / 'run'}",
-        ],
-        capture_output=True,
-        text=True,
+    result = run_ash(
+        "trainer.enable_progress_bar=false",
+        f"hydra.run.dir={tmp_path / 'run'}",
         cwd=tmp_path,
         timeout=1200,
     )

@@ -1,7 +1,5 @@
-import subprocess
-import sys
-
 import pytest
+from ash_process import run_ash
 
 from ash_lightning.run.command_line import check_command_line
 from ash_lightning.run.config_check import ConfigError
@@ -58,18 +56,11 @@ def test_valid_command_lines_pass(args):
 
 
 def test_cli_stops_before_training_with_one_line(tmp_path):
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "ash_lightning",
-            "-m",
-            "r=0.3,1.5",
-            "bits=12",
-            f"hydra.sweep.dir={tmp_path}",
-        ],
-        capture_output=True,
-        text=True,
+    result = run_ash(
+        "-m",
+        "r=0.3,1.5",
+        "bits=12",
+        f"hydra.sweep.dir={tmp_path}",
         cwd=tmp_path,
         timeout=120,
     )

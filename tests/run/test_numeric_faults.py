@@ -1,9 +1,7 @@
 """A diverging run stops at the first non-finite loss, in one line, before any metric."""
 
-import subprocess
-import sys
-
 import pytest
+from ash_process import run_ash
 
 from ash_lightning.lightning.numeric_fault import NumericFault
 from ash_lightning.run.job import train
@@ -18,20 +16,13 @@ def test_an_absurd_learning_rate_stops_at_the_first_nan_loss(tiny_config, tmp_pa
 
 
 def test_the_command_line_says_it_in_one_line(tmp_path):
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "ash_lightning",
-            *ABSURD,
-            "data.size=tiny",
-            "data.image_size=32",
-            "model.head.hidden_features=256",
-            "trainer.enable_progress_bar=false",
-            f"hydra.run.dir={tmp_path / 'run'}",
-        ],
-        capture_output=True,
-        text=True,
+    result = run_ash(
+        *ABSURD,
+        "data.size=tiny",
+        "data.image_size=32",
+        "model.head.hidden_features=256",
+        "trainer.enable_progress_bar=false",
+        f"hydra.run.dir={tmp_path / 'run'}",
         cwd=tmp_path,
         timeout=600,
     )

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import torch
+from ash_process import run_ash
 
 from ash_lightning.run.config_check import ConfigError, validate_config
 from ash_lightning.run.resume import resume_checkpoint
@@ -26,8 +27,12 @@ RUN = [
 ]
 
 
+def _arguments(run_dir: Path, *extra: str) -> list[str]:
+    return [*RUN, f"hydra.run.dir={run_dir}", *extra]
+
+
 def _command(run_dir: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "ash_lightning", *RUN, f"hydra.run.dir={run_dir}", *extra]
+    return [sys.executable, "-m", "ash_lightning", *_arguments(run_dir, *extra)]
 
 
 def test_kill_9_after_the_first_epoch_then_resume_auto_gives_the_same_metrics(tmp_path):
@@ -45,9 +50,7 @@ def test_kill_9_after_the_first_epoch_then_resume_auto_gives_the_same_metrics(tm
     process.send_signal(signal.SIGKILL)
     process.wait()
     assert last.is_file() and not (killed / "results.json").exists()
-    resumed = subprocess.run(
-        _command(killed, "resume=auto"), capture_output=True, text=True, cwd=tmp_path
-    )
+    resumed = run_ash(*_arguments(killed, "resume=auto"), cwd=tmp_path)
     assert resumed.returncode == 0, resumed.stderr[-2000:]
     assert "Restoring states from the checkpoint path" in resumed.stderr
     whole = json.loads((tmp_path / "whole" / "results.json").read_text())

@@ -2,8 +2,8 @@
 
 import json
 import os
-import subprocess
-import sys
+
+from ash_process import run_ash
 
 from .wandb_records import read_records
 
@@ -28,24 +28,17 @@ def test_each_job_of_a_multirun_is_its_own_offline_run(tmp_path):
         **{k: v for k, v in os.environ.items() if not k.startswith("WANDB_")},
         "WANDB_SILENT": "true",
     }
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "ash_lightning",
-            "-m",
-            "logger=wandb",
-            "data.size=tiny",
-            "data.image_size=32",
-            "model.head.hidden_features=256",
-            "trainer.max_epochs=1",
-            "trainer.enable_progress_bar=false",
-            "bits=8,12",
-            "seed=0,1",
-            f"hydra.sweep.dir={sweep}",
-        ],
-        capture_output=True,
-        text=True,
+    result = run_ash(
+        "-m",
+        "logger=wandb",
+        "data.size=tiny",
+        "data.image_size=32",
+        "model.head.hidden_features=256",
+        "trainer.max_epochs=1",
+        "trainer.enable_progress_bar=false",
+        "bits=8,12",
+        "seed=0,1",
+        f"hydra.sweep.dir={sweep}",
         cwd=tmp_path,
         env=env,
         timeout=900,
