@@ -16,6 +16,7 @@ from torch import nn
 
 from ash_lightning.data.retrieval_splits import RetrievalSplits
 from ash_lightning.nn.efficientnet_trunk import EfficientNetTrunk
+from ash_lightning.nn.mirror_trunk import MirrorTrunk
 from ash_lightning.nn.prefix_feature_cache import cached_prefix_features
 from ash_lightning.run.config_check import ConfigError
 
@@ -24,8 +25,16 @@ def frozen_prefix_trunk(net: nn.Module) -> EfficientNetTrunk:
     """The one pretrained trunk of ``net`` whose first sections are frozen.
 
     Raises:
-        ConfigError: ``net`` has no such trunk, or more than one.
+        ConfigError: ``net`` has no such trunk, or more than one, or it flips its images
+            before the trunk (mirror attention): the frozen maps of a flipped image are not
+            the flipped maps of the image, so stored maps would train another network than
+            the one that later encodes images.
     """
+    if any(isinstance(module, MirrorTrunk) for module in net.modules()):
+        raise ConfigError(
+            "frozen_features.precompute=true cannot serve mirror attention: it flips the "
+            "images before its encoder, and stored maps cannot be flipped in their place"
+        )
     trunks = [module for module in net.modules() if isinstance(module, EfficientNetTrunk)]
     if len(trunks) != 1 or trunks[0].prefix_end < 0:
         raise ConfigError(

@@ -11,6 +11,7 @@ from ash_lightning.nn import ASHAttention, EfficientNetTrunk, HashHead, HashingN
 from ash_lightning.run.config_check import ConfigError
 from ash_lightning.run.frozen_features import frozen_prefix_trunk, precompute_frozen_features
 from ash_lightning.run.job import train
+from ash_lightning.run.network_build import build_network
 
 
 @pytest.fixture(scope="module")
@@ -89,3 +90,11 @@ def test_a_run_on_precomputed_features_scores_as_the_run_on_images(tiny_config, 
     assert on_features["selection"]["score"] == pytest.approx(on_images["selection"]["score"])
     assert on_features["timings_s"]["frozen_features"] > 0
     assert len(list((tmp_path / "frozen_features").glob("*.npy"))) == 3  # the three splits
+
+
+def test_mirror_attention_flips_images_so_its_maps_are_never_precomputed(tiny_config):
+    cfg = tiny_config("system=mirror_pretrained")
+    assert cfg.frozen_features.precompute is False
+    net = build_network(cfg.model)
+    with pytest.raises(ConfigError, match="cannot serve mirror attention"):
+        frozen_prefix_trunk(net)
