@@ -23,6 +23,8 @@ from ash_lightning.retrieval._checks import clip_k, require_2d
 
 _FLOAT32_UNIT_ROUNDOFF = 2.0**-24
 _CHUNK_ELEMENTS = 1 << 22
+#: Results of one Faiss search, queries x depth (12 bytes each): 192 MiB whatever the ties.
+_SEARCH_ELEMENTS = 1 << 24
 
 
 def _normalise(outputs: np.ndarray, name: str) -> np.ndarray:
@@ -94,15 +96,21 @@ class CosineIndex:
         pending = np.arange(len(queries))
         depth = min(2 * k, len(self))
         while pending.size:
-            scores, candidates = self._index.search(queries[pending], depth)
-            complete = scores[:, -1] < scores[:, k - 1] - self._tolerance
-            if depth == len(self):
-                complete[:] = True
-            done = pending[complete]
-            distances[done], indices[done] = self._exact_top_k(
-                queries[done], candidates[complete], k
-            )
-            pending = pending[~complete]
+            # Tied queries deepen up to the whole database: a chunk of them at a time.
+            rows = max(1, _SEARCH_ELEMENTS // depth)
+            unresolved = []
+            for start in range(0, pending.size, rows):
+                chunk = pending[start : start + rows]
+                scores, candidates = self._index.search(queries[chunk], depth)
+                complete = scores[:, -1] < scores[:, k - 1] - self._tolerance
+                if depth == len(self):
+                    complete[:] = True
+                done = chunk[complete]
+                distances[done], indices[done] = self._exact_top_k(
+                    queries[done], candidates[complete], k
+                )
+                unresolved.append(chunk[~complete])
+            pending = np.concatenate(unresolved)
             depth = min(2 * depth, len(self))
         return distances, indices
 

@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 
+from ash_lightning.retrieval import cosine_ranking
 from ash_lightning.retrieval.codes import binarize, pack_bits
 from ash_lightning.retrieval.cosine_ranking import CosineIndex
 from ash_lightning.retrieval.hamming_ranking import hamming_rank
@@ -39,6 +40,20 @@ def test_exact_duplicates_are_ordered_by_index(k):
     ref_distances, ref_indices = reference_rank(queries, database, k)
     np.testing.assert_array_equal(indices, ref_indices)
     np.testing.assert_allclose(distances, ref_distances, atol=1e-12)
+
+
+@pytest.mark.parametrize("k", [1, 25, 300])
+def test_searching_a_few_queries_at_a_time_gives_the_same_ranking(k, monkeypatch):
+    monkeypatch.setattr(cosine_ranking, "_SEARCH_ELEMENTS", 1000)  # 1-20 queries per search
+    rng = np.random.default_rng(2)
+    collapsed = np.ones((500, 12))  # every query ties with the whole database
+    mixed = np.concatenate([collapsed[:200], rng.standard_normal((300, 12))])
+    queries = np.concatenate([np.ones((5, 12)), rng.standard_normal((35, 12))])
+    for database in (collapsed, mixed):
+        distances, indices = CosineIndex(database).search(queries, k)
+        ref_distances, ref_indices = reference_rank(queries, database, k)
+        np.testing.assert_array_equal(indices, ref_indices)
+        np.testing.assert_allclose(distances, ref_distances, atol=1e-12)
 
 
 def test_on_sign_vectors_it_ranks_exactly_like_hamming():
