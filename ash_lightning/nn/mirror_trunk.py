@@ -3,6 +3,7 @@
 import torch
 from torch import Tensor, nn
 
+from ash_lightning.nn.efficientnet_trunk import EfficientNetTrunk
 from ash_lightning.nn.gem_pooling import GeMPooling
 from ash_lightning.nn.mirror_attention import MirrorAttention
 from ash_lightning.nn.shape_probe import probe_output
@@ -33,6 +34,9 @@ class MirrorTrunk(nn.Module):
 
     The encoder is any module mapping images to feature maps (an off-the-shelf backbone
     without its pooling and classifier, or residual blocks as in ``conf/model/mirror.yaml``).
+    When it is an :class:`~ash_lightning.nn.EfficientNetTrunk` reading its frozen prefix's
+    features, the input is each image's :attr:`views` encoded by that prefix, concatenated
+    along the channels (``N x 3F x h x w``), and the three views are taken from it.
     The branches are ``horizontal_attention`` and ``vertical_attention``; forward hooks on
     their ``softmax`` read the attention weights.
 
@@ -76,16 +80,26 @@ class MirrorTrunk(nn.Module):
             )
         return int(features.shape[1])
 
+    @property
+    def views(self) -> tuple[tuple[int, ...], ...]:
+        """The dimensions each view flips: the image, its horizontal and its vertical mirror."""
+        return ((), (self.horizontal_attention.flip_dim,), (self.vertical_attention.flip_dim,))
+
+    def _view_batch(self, images: Tensor) -> Tensor:
+        """The three views of every image, one after the other along the batch."""
+        encoder = self.encoder
+        if isinstance(encoder, EfficientNetTrunk) and encoder.reads_prefix_features:
+            return torch.cat(images.chunk(len(self.views), dim=1))
+        return torch.cat([images.flip(dims) if dims else images for dims in self.views])
+
     def forward(self, images: Tensor) -> Tensor:
         """Map images to ``N x 2C`` pooled mirror-attention features (``C``: encoder channels)."""
-        horizontal, vertical = self.horizontal_attention, self.vertical_attention
-        views = torch.cat(
-            [images, images.flip(horizontal.flip_dim), images.flip(vertical.flip_dim)]
+        features, horizontal_mirror, vertical_mirror = self.encoder(self._view_batch(images)).chunk(
+            len(self.views)
         )
-        features, horizontal_mirror, vertical_mirror = self.encoder(views).chunk(3)
         pooled = [
-            self.horizontal_pooling(horizontal(features, horizontal_mirror)),
-            self.vertical_pooling(vertical(features, vertical_mirror)),
+            self.horizontal_pooling(self.horizontal_attention(features, horizontal_mirror)),
+            self.vertical_pooling(self.vertical_attention(features, vertical_mirror)),
         ]
         return self._neck(torch.cat(pooled, dim=1))
 

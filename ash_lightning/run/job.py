@@ -22,7 +22,11 @@ from ash_lightning.retrieval.metric_keys import TIE_AWARE, parse_metric_key, und
 from ash_lightning.run.config_check import ConfigError, check_topk_fits, validate_config
 from ash_lightning.run.deep_fit import fit_deep
 from ash_lightning.run.fit_outcome import FitOutcome
-from ash_lightning.run.frozen_features import frozen_prefix_trunk, precompute_frozen_features
+from ash_lightning.run.frozen_features import (
+    frozen_prefix_trunk,
+    precompute_frozen_features,
+    prefix_views,
+)
 from ash_lightning.run.network_build import build_network
 from ash_lightning.run.results_file import RESULTS_FILENAME, write_json_atomically
 from ash_lightning.run.shallow_fit import fit_shallow
@@ -218,6 +222,7 @@ def _fit_on_frozen_features(
             trunk,
             int(cfg.data.eval_batch_size),
             None if cache_dir is None else Path(str(cache_dir)),
+            prefix_views(net, trunk),
         )
     )
     precompute_s = time.perf_counter() - started

@@ -24,8 +24,7 @@ def test_no_recipe_is_the_default(tiny_config):
 def test_the_pretrained_systems_take_the_recipe_and_keep_their_own_loss(system, tiny_config):
     cfg = tiny_config(f"system={system}")
     assert cfg.optimizer.fused is True and cfg.data.batch_size == 64
-    # mirror attention flips its images before the encoder: no stored maps (test_frozen_features)
-    assert cfg.frozen_features.precompute is (system != "mirror_pretrained")
+    assert cfg.frozen_features.precompute is True
     default = tiny_config("model=pretrained")
     assert cfg.loss != default.loss
 

@@ -35,7 +35,7 @@ def test_a_second_call_reads_the_file_and_leaves_no_temporary_one(trunk, tmp_pat
     def refuse(*args):
         raise AssertionError("encoded again although the cache holds these features")
 
-    monkeypatch.setattr(prefix_feature_cache, "_encode", refuse)
+    monkeypatch.setattr(prefix_feature_cache, "_encode_chunks", refuse)
     second = cached_prefix_features(images, trunk, batch_size=8, cache_dir=tmp_path)
     np.testing.assert_array_equal(second, first)
     assert [path.name for path in tmp_path.iterdir()] == [f"{features_key(images, trunk)}.npy"]
@@ -85,6 +85,35 @@ def test_pretrained_features_read_the_file_a_deep_recipe_wrote(trunk, tmp_path, 
     images = _images()
     uncached = PretrainedFeatures()(images)
     cached_prefix_features(images, trunk, batch_size=8, cache_dir=tmp_path)
-    monkeypatch.setattr(prefix_feature_cache, "_encode", None)
+    monkeypatch.setattr(prefix_feature_cache, "_encode_chunks", None)
     pooled = PretrainedFeatures(cache_dir=tmp_path)(images)
     np.testing.assert_allclose(pooled, uncached, rtol=1e-5, atol=1e-5)
+
+
+def test_views_stack_each_flipped_image_alone_on_the_channels(trunk, tmp_path):
+    images = _images(count=5)
+    views = ((), (-1,), (-2,))
+    features = cached_prefix_features(images, trunk, 2, tmp_path, views=views)
+    plain = cached_prefix_features(images, trunk, 2, tmp_path)
+    assert features.shape == (5, 3 * plain.shape[1], *plain.shape[2:])
+    for image, feature in zip(images, features, strict=True):
+        for dims, stored in zip(views, np.split(feature, 3), strict=True):
+            flipped = np.flip(image, axis=dims) if dims else image
+            alone = trunk.prefix_features(to_network_input(flipped[None].copy()))[0].numpy()
+            np.testing.assert_allclose(stored, alone, rtol=1e-5, atol=1e-5)
+    in_memory = cached_prefix_features(images, trunk, 2, None, views=views)
+    np.testing.assert_allclose(in_memory, features, rtol=1e-5, atol=1e-5)
+
+
+def test_the_key_follows_the_views_and_keeps_the_plain_key(trunk):
+    images = _images()
+    plain = features_key(images, trunk)
+    assert features_key(images, trunk, ((),)) == plain
+    mirrors = features_key(images, trunk, ((), (-1,), (-2,)))
+    assert mirrors != plain
+    assert features_key(images, trunk, ((), (-2,), (-1,))) != mirrors
+
+
+def test_no_images_is_one_clear_error(trunk, tmp_path):
+    with pytest.raises(ValueError, match="no images to encode"):
+        cached_prefix_features(_images()[:0], trunk, 2, tmp_path)

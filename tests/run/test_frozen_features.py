@@ -9,7 +9,11 @@ from ash_lightning.data.retrieval_splits import RetrievalSplits
 from ash_lightning.data.synthetic_datamodule import SyntheticDataModule
 from ash_lightning.nn import ASHAttention, EfficientNetTrunk, HashHead, HashingNetwork, NoAttention
 from ash_lightning.run.config_check import ConfigError
-from ash_lightning.run.frozen_features import frozen_prefix_trunk, precompute_frozen_features
+from ash_lightning.run.frozen_features import (
+    frozen_prefix_trunk,
+    precompute_frozen_features,
+    prefix_views,
+)
 from ash_lightning.run.job import train
 from ash_lightning.run.network_build import build_network
 
@@ -92,9 +96,37 @@ def test_a_run_on_precomputed_features_scores_as_the_run_on_images(tiny_config, 
     assert len(list((tmp_path / "frozen_features").glob("*.npy"))) == 3  # the three splits
 
 
-def test_mirror_attention_flips_images_so_its_maps_are_never_precomputed(tiny_config):
+def test_mirror_attention_reads_the_stored_maps_of_its_three_views(tiny_config, tmp_path):
     cfg = tiny_config("system=mirror_pretrained")
-    assert cfg.frozen_features.precompute is False
-    net = build_network(cfg.model)
-    with pytest.raises(ConfigError, match="cannot serve mirror attention"):
-        frozen_prefix_trunk(net)
+    assert cfg.frozen_features.precompute is True
+    net = build_network(cfg.model).eval()
+    trunk = frozen_prefix_trunk(net)
+    views = prefix_views(net, trunk)
+    assert views == ((), (-1,), (-2,))
+    splits = _splits(side=int(cfg.data.image_size))
+    features = precompute_frozen_features(splits, trunk, 3, tmp_path, views)
+    with torch.no_grad():
+        on_images = net(to_network_input(splits.test_images))
+        with trunk.reading_prefix_features():
+            on_features = net(torch.as_tensor(np.array(features.test_images)))
+    torch.testing.assert_close(on_features, on_images, rtol=1e-4, atol=1e-4)
+
+
+def test_mirror_attention_over_another_encoder_is_refused(tiny_config):
+    net = build_network(tiny_config("system=mirror_pretrained").model)
+    other = EfficientNetTrunk(NoAttention, freeze_stages=8)
+    with pytest.raises(ConfigError, match="only when its encoder is the pretrained trunk"):
+        prefix_views(net, other)
+    plain = HashingNetwork(other, lambda width: HashHead(width, 8), image_size=32)
+    assert prefix_views(plain, other) == ((),)
+
+
+def test_a_mirror_run_on_precomputed_features_scores_as_the_run_on_images(tiny_config, tmp_path):
+    recipe = ("system=mirror_pretrained", "trainer.max_epochs=2")
+    on_images = train(
+        tiny_config(*recipe, "frozen_features.precompute=false", output_dir=tmp_path / "images")
+    )
+    on_features = train(tiny_config(*recipe, output_dir=tmp_path / "features"))
+    features_test = on_features["metrics"]["test"]["metrics"]
+    assert features_test == pytest.approx(on_images["metrics"]["test"]["metrics"], abs=1e-6)
+    assert on_features["timings_s"]["frozen_features"] > 0
