@@ -314,6 +314,11 @@ CASES = [
         overrides=("trainer.max_epochs=0",),
     ),
     BadInput(
+        "validation interval 0",
+        "trainer.check_val_every_n_epoch=0: must be an integer >= 1",
+        overrides=("trainer.check_val_every_n_epoch=0",),
+    ),
+    BadInput(
         "validation never reached",
         "trainer.check_val_every_n_epoch=2 > trainer.max_epochs=1: no epoch would be validated",
         overrides=("validation=light", "trainer.max_epochs=1"),

@@ -117,7 +117,13 @@ def validate_config(cfg: DictConfig) -> None:
     binarize = _value(cfg, "retrieval.binarize")
     if not isinstance(binarize, bool):
         raise ConfigError(f"retrieval.binarize={binarize}: must be true or false")
-    for key in ("data.image_size", "trainer.max_epochs", "data.batch_size", "data.eval_batch_size"):
+    for key in (
+        "data.image_size",
+        "trainer.max_epochs",
+        "trainer.check_val_every_n_epoch",
+        "data.batch_size",
+        "data.eval_batch_size",
+    ):
         value = _value(cfg, key)
         if value is not None and (not _is_int(value) or value < 1):
             raise ConfigError(f"{key}={value}: must be an integer >= 1")
@@ -130,12 +136,8 @@ def _check_validation_interval(cfg: DictConfig) -> None:
     """A monitored run must validate at least once, or no epoch would be selected."""
     every = _value(cfg, "trainer.check_val_every_n_epoch")
     epochs = _value(cfg, "trainer.max_epochs")
-    if every is None:
-        return
-    if not _is_int(every) or every < 1:
-        raise ConfigError(f"trainer.check_val_every_n_epoch={every}: must be an integer >= 1")
     monitored = _value(cfg, "callbacks.model_checkpoint.monitor") is not None
-    if monitored and _is_int(epochs) and every > epochs:
+    if monitored and _is_int(every) and _is_int(epochs) and every > epochs:
         raise ConfigError(
             f"trainer.check_val_every_n_epoch={every} > trainer.max_epochs={epochs}: no epoch "
             "would be validated, so none could be selected"

@@ -202,7 +202,6 @@ def _copy_rows(target: np.memmap, source: np.ndarray, order: np.ndarray) -> None
         target[start : start + chunk] = source[order[start : start + chunk]]
         _write_back(target)
         release_pages(source)
-    target.flush()
 
 
 def _temporary(cache_dir: Path, key: str, suffix: str) -> Path:
@@ -241,7 +240,6 @@ def _build_cache(
                 shrunk = _allocated_memmap(array_file, settings.shape(kept.size))
                 _copy_rows(shrunk, full, np.arange(kept.size))
                 del shrunk
-            full.flush()
             del full
             meta.update(kept=kept.tolist(), bad=list(bad), shape=list(settings.shape(kept.size)))
             meta_temporary = _temporary(cache_dir, key, ".json.tmp")
