@@ -12,6 +12,10 @@ rounding may differ between identical vectors, so Faiss is used to gather a
 candidate set that provably contains the exact top-k, and the candidates are
 re-scored in float64 with one summation order before the stable sort. Identical
 vectors then get identical scores and are ordered by index.
+
+A database of few distinct vectors (collapsed outputs) is ranked by its distinct vectors
+instead: every query ties with most of the database there, and the Faiss search would
+deepen to all of it.
 """
 
 from __future__ import annotations
@@ -25,6 +29,15 @@ _FLOAT32_UNIT_ROUNDOFF = 2.0**-24
 _CHUNK_ELEMENTS = 1 << 22
 #: Results of one Faiss search, queries x depth (12 bytes each): 192 MiB whatever the ties.
 _SEARCH_ELEMENTS = 1 << 24
+#: Rank by distinct vectors when there are at most this many, and 8 items each on average.
+_MAX_GROUPS = 4096
+_MIN_GROUP_SIZE = 8
+
+
+def _exact_distances(queries: np.ndarray, vectors: np.ndarray) -> np.ndarray:
+    """``1 - cos`` in float64, one summation order: ``(nq, D)`` against ``(nq, m, D)``."""
+    cosine = (vectors.astype(np.float64) * queries.astype(np.float64)[:, None, :]).sum(axis=2)
+    return 1.0 - cosine
 
 
 def _normalise(outputs: np.ndarray, name: str) -> np.ndarray:
@@ -46,16 +59,23 @@ class CosineIndex:
 
     Args:
         database_outputs: Real-valued database outputs of shape ``(n, D)``.
+        group_distinct: Rank a database of few distinct vectors through them (the same
+            ranking, faster); ``False`` searches item by item.
 
     Raises:
         ValueError: If the outputs are not 2-D, are empty or are not finite.
     """
 
-    def __init__(self, database_outputs: np.ndarray) -> None:
+    def __init__(self, database_outputs: np.ndarray, group_distinct: bool = True) -> None:
         vectors = _normalise(database_outputs, "database_outputs")
         if vectors.shape[0] == 0:
             raise ValueError("database_outputs must contain at least one vector")
         self._vectors = vectors
+        self._groups: _DistinctVectors | None = None
+        if group_distinct:
+            distinct, inverse = np.unique(vectors, axis=0, return_inverse=True)
+            if len(distinct) <= min(_MAX_GROUPS, len(vectors) // _MIN_GROUP_SIZE):
+                self._groups = _DistinctVectors(distinct, inverse.reshape(-1))
         self._index = faiss.IndexFlatIP(vectors.shape[1])
         self._index.add(vectors)
         # At least twice the worst-case float32 rounding error, D*u / (1 - D*u),
@@ -91,6 +111,8 @@ class CosineIndex:
                 f"the database has {self._vectors.shape[1]}"
             )
         k = clip_k(k, len(self))
+        if self._groups is not None:
+            return self._groups.search(queries, k)
         distances = np.empty((len(queries), k), dtype=np.float64)
         indices = np.empty((len(queries), k), dtype=np.int64)
         pending = np.arange(len(queries))
@@ -129,10 +151,60 @@ class CosineIndex:
         rows_per_chunk = max(1, _CHUNK_ELEMENTS // (candidates.shape[1] * queries.shape[1]))
         for start in range(0, len(queries), rows_per_chunk):
             chunk = slice(start, start + rows_per_chunk)
-            vectors = self._vectors[candidates[chunk]].astype(np.float64)
-            cosine = (vectors * queries[chunk].astype(np.float64)[:, None, :]).sum(axis=2)
-            chunk_distances = 1.0 - cosine
+            chunk_distances = _exact_distances(queries[chunk], self._vectors[candidates[chunk]])
             order = np.lexsort((candidates[chunk], chunk_distances), axis=1)[:, :k]
             distances[chunk] = np.take_along_axis(chunk_distances, order, 1)
             indices[chunk] = np.take_along_axis(candidates[chunk], order, 1)
         return distances, indices
+
+
+class _DistinctVectors:
+    """A database ranked through its distinct vectors, each standing for its items.
+
+    Items of one vector share its exact distance, so a query's top k are the items of the
+    nearest vectors; where several vectors are at the same distance their items are merged
+    by database position, the tie rule of :meth:`CosineIndex.search`.
+
+    Args:
+        distinct: The distinct normalised vectors, ``(g, D)``.
+        inverse: The distinct vector of each database item, ``(n,)``.
+    """
+
+    def __init__(self, distinct: np.ndarray, inverse: np.ndarray) -> None:
+        self._distinct = distinct
+        by_group = np.argsort(inverse, kind="stable")
+        bounds = np.cumsum(np.bincount(inverse, minlength=len(distinct)))[:-1]
+        self._members = np.split(by_group, bounds)
+
+    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """The k nearest items of each query by (cosine distance, database position)."""
+        distances = np.empty((len(queries), k), dtype=np.float64)
+        indices = np.empty((len(queries), k), dtype=np.int64)
+        rows_per_chunk = max(1, _CHUNK_ELEMENTS // self._distinct.size)
+        for start in range(0, len(queries), rows_per_chunk):
+            chunk = queries[start : start + rows_per_chunk]
+            stacked = np.broadcast_to(self._distinct, (len(chunk), *self._distinct.shape))
+            for row, group_distances in enumerate(_exact_distances(chunk, stacked), start):
+                distances[row], indices[row] = self._top_k(group_distances, k)
+        return distances, indices
+
+    def _top_k(self, group_distances: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        order = np.argsort(group_distances, kind="stable")
+        ascending = group_distances[order]
+        taken: list[np.ndarray] = []
+        levels: list[np.ndarray] = []
+        remaining, position = k, 0
+        while remaining:
+            level = ascending[position]
+            end = int(np.searchsorted(ascending, level, side="right"))
+            groups = order[position:end]
+            members = (
+                self._members[groups[0]]
+                if len(groups) == 1
+                else np.sort(np.concatenate([self._members[group] for group in groups]))
+            )[:remaining]
+            taken.append(members)
+            levels.append(np.full(len(members), level))
+            remaining -= len(members)
+            position = end
+        return np.concatenate(levels), np.concatenate(taken)

@@ -56,6 +56,34 @@ def test_searching_a_few_queries_at_a_time_gives_the_same_ranking(k, monkeypatch
         np.testing.assert_allclose(distances, ref_distances, atol=1e-12)
 
 
+@pytest.mark.parametrize("k", [1, 7, 40, 120])
+def test_few_distinct_vectors_rank_through_them_as_item_by_item(k):
+    # e2 and e3 (and -e2, -e3) are different vectors at the same distance from e1: their
+    # items interleave by database position.
+    axes = np.eye(4)
+    rng = np.random.default_rng(3)
+    database = np.concatenate([axes, -axes, np.zeros((1, 4))])[rng.integers(0, 9, 120)]
+    queries = np.concatenate([axes, np.zeros((1, 4)), rng.standard_normal((10, 4))])
+    grouped = CosineIndex(database)
+    assert grouped._groups is not None
+    distances, indices = grouped.search(queries, k)
+    ref_distances, ref_indices = reference_rank(queries, database, k)
+    np.testing.assert_array_equal(indices, ref_indices)
+    np.testing.assert_allclose(distances, ref_distances, atol=1e-12)
+    item_by_item = CosineIndex(database, group_distinct=False)
+    assert item_by_item._groups is None
+    faiss_distances, faiss_indices = item_by_item.search(queries, k)
+    np.testing.assert_array_equal(indices, faiss_indices)
+    np.testing.assert_array_equal(distances, faiss_distances)
+
+
+def test_many_distinct_vectors_are_searched_item_by_item():
+    rng = np.random.default_rng(4)
+    assert CosineIndex(rng.standard_normal((200, 8)))._groups is None
+    assert CosineIndex(np.ones((200, 8)))._groups is not None
+    assert CosineIndex(np.ones((7, 8)))._groups is None  # fewer than 8 items a vector
+
+
 def test_on_sign_vectors_it_ranks_exactly_like_hamming():
     # For ±1 vectors of length K, cos = 1 - 2 * hamming / K, a decreasing map.
     rng = np.random.default_rng(2)
