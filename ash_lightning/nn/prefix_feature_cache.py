@@ -97,8 +97,8 @@ def _read(path: Path, count: int) -> np.ndarray | None:
 def _write(path: Path, count: int, chunks: Iterator[np.ndarray]) -> None:
     """Write ``count`` rows a chunk at a time to a temporary file, then rename it to ``path``.
 
-    Only one chunk is in memory at once: a mirror network's three views of 4,000 images at
-    224 px take 3 GB.
+    Only one chunk is in memory at once: the three views of a mirror network, for 4,000
+    images at 224 px, take 0.8 GB as stage-7 maps and 3 GB as the head's 1,280 channels.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
