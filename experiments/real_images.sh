@@ -36,6 +36,7 @@ declare -A methods=(
   [drh_pretrained_recipe]="system=drh_pretrained"
   [ash_l_pretrained_recipe]="system=ash_l_pretrained"
   [mirror_pretrained_recipe]="system=mirror_pretrained"
+  [mirror_pretrained_recipe_8_epochs]="system=mirror_pretrained trainer.max_epochs=8"
   [agdh_pretrained_recipe]="system=agdh_pretrained"
   [ath_pretrained_recipe]="system=ath_pretrained"
   [ash_l_adam]="model=ash_l optimizer=adam optimizer.lr=0.0001"
