@@ -71,11 +71,7 @@ class CosineIndex:
         if vectors.shape[0] == 0:
             raise ValueError("database_outputs must contain at least one vector")
         self._vectors = vectors
-        self._groups: _DistinctVectors | None = None
-        if group_distinct:
-            distinct, inverse = np.unique(vectors, axis=0, return_inverse=True)
-            if len(distinct) <= min(_MAX_GROUPS, len(vectors) // _MIN_GROUP_SIZE):
-                self._groups = _DistinctVectors(distinct, inverse.reshape(-1))
+        self._groups = _DistinctVectors.of(vectors) if group_distinct else None
         self._index = faiss.IndexFlatIP(vectors.shape[1])
         self._index.add(vectors)
         # At least twice the worst-case float32 rounding error, D*u / (1 - D*u),
@@ -175,6 +171,22 @@ class _DistinctVectors:
         by_group = np.argsort(inverse, kind="stable")
         bounds = np.cumsum(np.bincount(inverse, minlength=len(distinct)))[:-1]
         self._members = np.split(by_group, bounds)
+
+    @classmethod
+    def of(cls, vectors: np.ndarray) -> _DistinctVectors | None:
+        """The grouping of ``vectors`` if they hold few distinct ones, else ``None``.
+
+        Few means at most ``_MAX_GROUPS``, and ``_MIN_GROUP_SIZE`` items each on average.
+        The leading ``limit + 1`` rows are checked first: when they are all distinct the
+        database has too many, and the sort of the whole database is skipped.
+        """
+        limit = min(_MAX_GROUPS, len(vectors) // _MIN_GROUP_SIZE)
+        if len(np.unique(vectors[: limit + 1], axis=0)) > limit:
+            return None
+        distinct, inverse = np.unique(vectors, axis=0, return_inverse=True)
+        if len(distinct) > limit:
+            return None
+        return cls(distinct, inverse.reshape(-1))
 
     def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """The k nearest items of each query by (cosine distance, database position)."""

@@ -82,6 +82,9 @@ def test_many_distinct_vectors_are_searched_item_by_item():
     assert CosineIndex(rng.standard_normal((200, 8)))._groups is None
     assert CosineIndex(np.ones((200, 8)))._groups is not None
     assert CosineIndex(np.ones((7, 8)))._groups is None  # fewer than 8 items a vector
+    # Few distinct vectors up front, many in the whole database.
+    leading_ties = np.concatenate([np.ones((100, 8)), rng.standard_normal((100, 8))])
+    assert CosineIndex(leading_ties)._groups is None
 
 
 def test_on_sign_vectors_it_ranks_exactly_like_hamming():
