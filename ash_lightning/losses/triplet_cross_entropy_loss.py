@@ -50,9 +50,10 @@ class TripletCrossEntropyLoss(HashingLoss):
         self.distance = distance
         self.classification_weight = classification_weight
 
-    def _distance(self, first: Tensor, second: Tensor) -> Tensor:
+    def code_distance(self, first: Tensor, second: Tensor) -> Tensor:
+        """``D`` between codes along the last dimension (the others broadcast)."""
         squared = (first - second).pow(2)
-        return squared.mean(dim=1) if self.distance == "mean_squared" else squared.sum(dim=1) / 4
+        return squared.mean(dim=-1) if self.distance == "mean_squared" else squared.sum(dim=-1) / 4
 
     def forward(
         self,
@@ -63,7 +64,9 @@ class TripletCrossEntropyLoss(HashingLoss):
         """Loss of a batch of (anchor, positive, negative) codes, logits and labels."""
         anchor, positive, negative = codes
         triplet = torch.clamp(
-            self.margin - self._distance(anchor, negative) + self._distance(anchor, positive),
+            self.margin
+            - self.code_distance(anchor, negative)
+            + self.code_distance(anchor, positive),
             min=0.0,
         ).mean()
         classification = sum(

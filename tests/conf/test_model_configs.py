@@ -253,6 +253,15 @@ def test_ath_trains_on_triplets_and_beats_random_codes(tiny_config):
     assert trained > chance + 0.05, (trained, chance)
 
 
+def test_ath_trains_on_in_batch_triplets_and_beats_random_codes(tiny_config):
+    overrides = ("model=ath", "loss=in_batch_triplet_ce", "loss.triplet_loss.distance=hamming")
+    results = train(tiny_config(*overrides, "trainer.max_epochs=3"))
+    trained = results["metrics"]["test"]["metrics"]["mAP@10"]
+    chance = results["metrics"]["random_codes"]["metrics"]["mAP@10"]
+    assert results["config"]["loss"]["triplet_loss"]["distance"] == "hamming"
+    assert trained > chance + 0.05, (trained, chance)
+
+
 def test_triplet_loss_without_a_class_head_is_a_config_error(tiny_config):
     with pytest.raises(ConfigError, match="needs a model with a class head"):
         train(tiny_config("model=ash_u", "loss=triplet_ce"))
