@@ -39,6 +39,7 @@ declare -A methods=(
   [mirror_pretrained_recipe_8_epochs]="system=mirror_pretrained trainer.max_epochs=8"
   [agdh_pretrained_recipe]="system=agdh_pretrained"
   [ath_pretrained_recipe]="system=ath_pretrained"
+  [ath_pretrained_released_distance]="system=ath_pretrained loss.distance=mean_squared r=0.5"
   [ash_l_adam]="model=ash_l optimizer=adam optimizer.lr=0.0001"
   [dpsh_adam]="model=dpsh optimizer=adam optimizer.lr=0.0001"
   [dpsh_a_adam]="model=dpsh_a optimizer=adam optimizer.lr=0.0001"

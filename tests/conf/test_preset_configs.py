@@ -40,3 +40,11 @@ def test_light_validation_is_the_benchmarked_levers(tiny_config):
     assert cfg.data.val_database_size == 500
     default = tiny_config()
     assert default.trainer.check_val_every_n_epoch == 1 and default.data.val_database_size is None
+
+
+def test_ath_on_the_frozen_trunk_counts_bits_with_a_quarter_margin(tiny_config):
+    cfg = tiny_config("system=ath_pretrained", "bits=12")
+    assert cfg.loss.distance == "hamming" and cfg.loss.margin_ratio == 0.25
+    released = tiny_config("system=ath_pretrained", "loss.distance=mean_squared", "r=0.5")
+    assert released.loss.distance == "mean_squared" and released.loss.margin_ratio == 0.5
+    assert tiny_config("system=ath").loss.distance == "mean_squared"
