@@ -42,6 +42,7 @@ declare -A methods=(
   [ath_pretrained_released_distance]="system=ath_pretrained loss.distance=mean_squared r=0.5"
   [ash_l_adam]="model=ash_l optimizer=adam optimizer.lr=0.0001"
   [dpsh_adam]="model=dpsh optimizer=adam optimizer.lr=0.0001"
+  [dpsh_in_batch_adam]="model=dpsh optimizer=adam optimizer.lr=0.0001 loss=in_batch_dpsh_likelihood model.head.batch_norm=true data.batch_size=64"
   [dpsh_a_adam]="model=dpsh_a optimizer=adam optimizer.lr=0.0001"
   [dsh_adam]="model=dsh optimizer=adam optimizer.lr=0.0001"
   [dsh_a_adam]="model=dsh_a optimizer=adam optimizer.lr=0.0001"
