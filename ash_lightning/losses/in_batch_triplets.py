@@ -45,8 +45,8 @@ class InBatchTriplets(HashingLoss):
         valid = (similar & ~eye)[:, :, None] & ~similar[:, None, :]
         if not valid.any():
             return outputs.sum() * 0.0
-        hinge = self.triplet_loss.margin + distances[:, :, None] - distances[:, None, :]
-        return torch.clamp(hinge[valid], min=0.0).mean()
+        hinge = self.triplet_loss.hinge(distances[:, :, None], distances[:, None, :])
+        return hinge[valid].mean()
 
     def forward(self, outputs: Tensor, labels: Tensor, logits: Tensor | None) -> Tensor:
         """Loss of one batch.

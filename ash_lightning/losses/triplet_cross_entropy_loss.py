@@ -55,6 +55,10 @@ class TripletCrossEntropyLoss(HashingLoss):
         squared = (first - second).pow(2)
         return squared.mean(dim=-1) if self.distance == "mean_squared" else squared.sum(dim=-1) / 4
 
+    def hinge(self, positive_distance: Tensor, negative_distance: Tensor) -> Tensor:
+        """``max(0, r K - D(a, n) + D(a, p))`` of each triplet, from its two distances."""
+        return torch.clamp(self.margin - negative_distance + positive_distance, min=0.0)
+
     def forward(
         self,
         codes: tuple[Tensor, Tensor, Tensor],
@@ -63,11 +67,8 @@ class TripletCrossEntropyLoss(HashingLoss):
     ) -> Tensor:
         """Loss of a batch of (anchor, positive, negative) codes, logits and labels."""
         anchor, positive, negative = codes
-        triplet = torch.clamp(
-            self.margin
-            - self.code_distance(anchor, negative)
-            + self.code_distance(anchor, positive),
-            min=0.0,
+        triplet = self.hinge(
+            self.code_distance(anchor, positive), self.code_distance(anchor, negative)
         ).mean()
         classification = sum(
             label_cross_entropy(member_logits, member_labels)
