@@ -1,6 +1,7 @@
 """Fit a hashing method, evaluate retrieval on the test queries, write ``results.json``."""
 
 import dataclasses
+import os
 import platform
 import time
 from pathlib import Path
@@ -178,6 +179,7 @@ def _fit_and_record(
     results = {
         "package_version": ash_lightning.__version__,
         "python": platform.python_version(),
+        "onednn_max_cpu_isa": os.environ.get("ONEDNN_MAX_CPU_ISA"),
         "seed": cfg.seed,
         "method": cfg.method,
         "dataset": cfg.dataset,

@@ -1,4 +1,5 @@
 import json
+import os
 
 import pytest
 import torch
@@ -18,6 +19,7 @@ def test_tiny_run_writes_results_json(tiny_config, tmp_path):
     results = train(tiny_config())
     written = json.loads((tmp_path / "results.json").read_text())
     assert written["metrics"] == results["metrics"]
+    assert written["onednn_max_cpu_isa"] == os.environ.get("ONEDNN_MAX_CPU_ISA")
     test = written["metrics"]["test"]
     assert test["convention"] == "standard" and test["ranking"] == "hamming"
     overall = {f"{m}@{k}" for m in ("mHR", "mAP", "mRR", "NDCG") for k in (5, 10, 15, 20)}

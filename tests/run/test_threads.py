@@ -1,6 +1,7 @@
-"""The thread policy: passive OpenMP waiting unless chosen, one thread per available core."""
+"""Process-wide policies: passive OpenMP waiting, oneDNN capped at AVX2, threads per core."""
 
 import os
+import platform
 import subprocess
 import sys
 
@@ -12,8 +13,8 @@ from ash_lightning.run.config_check import ConfigError
 from ash_lightning.run.threads import apply_thread_policy
 
 
-def _policy_seen_by_a_fresh_process(environment: dict[str, str]) -> str:
-    code = "import ash_lightning, os; print(os.environ['OMP_WAIT_POLICY'])"
+def _variable_seen_by_a_fresh_process(environment: dict[str, str], variable: str) -> str:
+    code = f"import ash_lightning, os; print(os.environ.get({variable!r}))"
     result = subprocess.run(
         [sys.executable, "-c", code], env=environment, capture_output=True, text=True, check=True
     )
@@ -22,8 +23,17 @@ def _policy_seen_by_a_fresh_process(environment: dict[str, str]) -> str:
 
 def test_openmp_waits_passively_unless_the_user_chose():
     environment = {key: value for key, value in os.environ.items() if key != "OMP_WAIT_POLICY"}
-    assert _policy_seen_by_a_fresh_process(environment) == "PASSIVE"
-    assert _policy_seen_by_a_fresh_process({**environment, "OMP_WAIT_POLICY": "ACTIVE"}) == "ACTIVE"
+    assert _variable_seen_by_a_fresh_process(environment, "OMP_WAIT_POLICY") == "PASSIVE"
+    chosen = {**environment, "OMP_WAIT_POLICY": "ACTIVE"}
+    assert _variable_seen_by_a_fresh_process(chosen, "OMP_WAIT_POLICY") == "ACTIVE"
+
+
+@pytest.mark.skipif(platform.machine().lower() not in {"x86_64", "amd64"}, reason="x86 only")
+def test_onednn_is_capped_at_avx2_on_x86_unless_the_user_chose():
+    environment = {key: value for key, value in os.environ.items() if key != "ONEDNN_MAX_CPU_ISA"}
+    assert _variable_seen_by_a_fresh_process(environment, "ONEDNN_MAX_CPU_ISA") == "AVX2"
+    chosen = {**environment, "ONEDNN_MAX_CPU_ISA": "AVX512_CORE"}
+    assert _variable_seen_by_a_fresh_process(chosen, "ONEDNN_MAX_CPU_ISA") == "AVX512_CORE"
 
 
 def test_torch_and_faiss_get_the_available_cores_or_ash_threads(monkeypatch):
