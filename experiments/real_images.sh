@@ -18,6 +18,9 @@ python=${PYTHON:-python}
 seeds=${SEEDS:-0 1 2}
 bits=${BITS:-12}
 failed=0
+# What stopped DPSH's collapse from scratch (validation trial, experiments/README.md): every
+# pair of a labelled batch of 64 instead of drawn pairs, and batch norm on the K outputs.
+in_batch="optimizer=adam optimizer.lr=0.0001 model.head.batch_norm=true data.batch_size=64"
 declare -A methods=(
   [itq_pixels]="model=itq"
   [mhf_pixels]="model=mhf"
@@ -42,7 +45,13 @@ declare -A methods=(
   [ath_pretrained_released_distance]="system=ath_pretrained loss.distance=mean_squared r=0.5"
   [ash_l_adam]="model=ash_l optimizer=adam optimizer.lr=0.0001"
   [dpsh_adam]="model=dpsh optimizer=adam optimizer.lr=0.0001"
-  [dpsh_in_batch_adam]="model=dpsh optimizer=adam optimizer.lr=0.0001 loss=in_batch_dpsh_likelihood model.head.batch_norm=true data.batch_size=64"
+  [dpsh_in_batch_adam]="model=dpsh loss=in_batch_dpsh_likelihood $in_batch"
+  [dpsh_a_in_batch_adam]="model=dpsh_a loss=in_batch_dpsh_likelihood $in_batch"
+  [dsh_in_batch_adam]="model=dsh loss=in_batch_dsh $in_batch"
+  [dsh_a_in_batch_adam]="model=dsh_a loss=in_batch_dsh $in_batch"
+  [drh_in_batch_adam]="model=drh loss=in_batch_contrastive $in_batch"
+  [ash_u_in_batch_adam]="model=ash_u loss=in_batch_contrastive $in_batch"
+  [ash_l_in_batch_adam]="model=ash_l loss=in_batch_contrastive $in_batch"
   [dpsh_a_adam]="model=dpsh_a optimizer=adam optimizer.lr=0.0001"
   [dsh_adam]="model=dsh optimizer=adam optimizer.lr=0.0001"
   [dsh_a_adam]="model=dsh_a optimizer=adam optimizer.lr=0.0001"
@@ -51,7 +60,7 @@ declare -A methods=(
   [mirror_system]="system=mirror"
   [agdh_system]="system=agdh"
 )
-order=${METHODS:-itq_pixels mhf_pixels itq_pretrained lsh_pretrained mhf_pretrained knn_pretrained ash_u_adam ash_pretrained ash_pretrained_recipe pretrained_recipe dpsh_pretrained_recipe dpsh_a_pretrained_recipe dsh_pretrained_recipe dsh_a_pretrained_recipe drh_pretrained_recipe ash_l_pretrained_recipe mirror_pretrained_recipe agdh_pretrained_recipe ath_pretrained_recipe ash_l_adam dpsh_adam dpsh_a_adam dsh_adam dsh_a_adam drh_adam ath_system mirror_system agdh_system}
+order=${METHODS:-itq_pixels mhf_pixels itq_pretrained lsh_pretrained mhf_pretrained knn_pretrained ash_u_adam ash_pretrained ash_pretrained_recipe pretrained_recipe dpsh_pretrained_recipe dpsh_a_pretrained_recipe dsh_pretrained_recipe dsh_a_pretrained_recipe drh_pretrained_recipe ash_l_pretrained_recipe mirror_pretrained_recipe agdh_pretrained_recipe ath_pretrained_recipe ash_l_adam dpsh_adam dpsh_a_adam dsh_adam dsh_a_adam drh_adam ash_u_in_batch_adam ash_l_in_batch_adam dpsh_in_batch_adam dpsh_a_in_batch_adam dsh_in_batch_adam dsh_a_in_batch_adam drh_in_batch_adam ath_system mirror_system agdh_system}
 for name in $order; do
   for seed in $seeds; do
     run="$out/$name/$seed"
