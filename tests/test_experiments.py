@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ import yaml
 from ash_process import run_ash
 
 from ash_lightning.report import build_report
+from ash_lightning.run.config_check import validate_config
 
 REDUCED = [
     "data.size=tiny",
@@ -136,3 +138,28 @@ def test_the_real_image_script_keeps_finished_runs_and_tabulates_each_k(tmp_path
         ["| itq_pixels", "12", "hamming"],
         ["| itq_pixels", "24", "hamming"],
     ]
+
+
+def _real_image_script_rows() -> tuple[dict[str, str], list[str]]:
+    """The real-image script's rows (name -> overrides) and its default order, as bash reads them."""
+    script = (Path(__file__).parents[1] / "experiments" / "real_images.sh").read_text()
+    block = re.search(r"^in_batch=.*?^\)$", script, re.S | re.M)
+    order = re.search(r"^order=\$\{METHODS:-(.*)\}$", script, re.M)
+    assert block is not None and order is not None
+    listing = 'for name in "${!methods[@]}"; do echo "$name=${methods[$name]}"; done'
+    printed = subprocess.run(
+        ["bash", "-c", f"{block.group(0)}\n{listing}"], capture_output=True, text=True, check=True
+    ).stdout
+    rows = dict(line.split("=", 1) for line in printed.splitlines())
+    return rows, order.group(1).split()
+
+
+def test_every_real_image_row_composes_and_the_default_order_names_only_rows(tiny_config):
+    rows, order = _real_image_script_rows()
+    assert set(order) <= set(rows)
+    for name, overrides in rows.items():
+        cfg = tiny_config(*overrides.split(), shallow=True)
+        validate_config(cfg)
+        if "_in_batch_" in name:
+            assert cfg.loss._target_ == "ash_lightning.losses.InBatchPairs", name
+            assert cfg.model.head.batch_norm is True and cfg.data.batch_size == 64, name
