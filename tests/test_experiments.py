@@ -141,7 +141,7 @@ def test_the_real_image_script_keeps_finished_runs_and_tabulates_each_k(tmp_path
 
 
 def _real_image_script_rows() -> tuple[dict[str, str], list[str]]:
-    """The real-image script's rows (name -> overrides) and its default order, as bash reads them."""
+    """The real-image script's rows (name -> overrides) and default order, as bash reads them."""
     script = (Path(__file__).parents[1] / "experiments" / "real_images.sh").read_text()
     block = re.search(r"^in_batch=.*?^\)$", script, re.S | re.M)
     order = re.search(r"^order=\$\{METHODS:-(.*)\}$", script, re.M)
