@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 from ash_process import run_ash
+from omegaconf import OmegaConf
 
 from ash_lightning.report import build_report
 from ash_lightning.run.config_check import validate_config
@@ -163,3 +164,16 @@ def test_every_real_image_row_composes_and_the_default_order_names_only_rows(tin
         if "_in_batch_" in name:
             assert cfg.loss._target_ == "ash_lightning.losses.InBatchPairs", name
             assert cfg.model.head.batch_norm is True and cfg.data.batch_size == 64, name
+
+
+@pytest.mark.parametrize("system", ["dpsh", "dpsh_a", "dsh", "dsh_a", "drh"])
+def test_each_from_scratch_system_is_its_in_batch_row_of_the_script(system, tiny_config):
+    rows, _ = _real_image_script_rows()
+
+    def without_hydra(overrides: list[str]) -> dict:
+        cfg = OmegaConf.to_container(tiny_config(*overrides, shallow=True), resolve=False)
+        return {key: value for key, value in cfg.items() if key != "hydra"}
+
+    row = without_hydra(rows[f"{system}_in_batch_adam"].split())
+    assert without_hydra([f"system={system}"]) == row
+    assert row != without_hydra([f"model={system}"])
