@@ -18,9 +18,6 @@ python=${PYTHON:-python}
 seeds=${SEEDS:-0 1 2}
 bits=${BITS:-12}
 failed=0
-# What stopped DPSH's collapse from scratch (validation trial, experiments/README.md): every
-# pair of a labelled batch of 64 instead of drawn pairs, and batch norm on the K outputs.
-in_batch="optimizer=adam optimizer.lr=0.0001 model.head.batch_norm=true data.batch_size=64"
 declare -A methods=(
   [itq_pixels]="model=itq"
   [mhf_pixels]="model=mhf"
@@ -45,13 +42,13 @@ declare -A methods=(
   [ath_pretrained_released_distance]="system=ath_pretrained loss.distance=mean_squared r=0.5"
   [ash_l_adam]="model=ash_l optimizer=adam optimizer.lr=0.0001"
   [dpsh_adam]="model=dpsh optimizer=adam optimizer.lr=0.0001"
-  [dpsh_in_batch_adam]="model=dpsh loss=in_batch_dpsh_likelihood $in_batch"
-  [dpsh_a_in_batch_adam]="model=dpsh_a loss=in_batch_dpsh_likelihood $in_batch"
-  [dsh_in_batch_adam]="model=dsh loss=in_batch_dsh $in_batch"
-  [dsh_a_in_batch_adam]="model=dsh_a loss=in_batch_dsh $in_batch"
-  [drh_in_batch_adam]="model=drh loss=in_batch_contrastive $in_batch"
-  [ash_u_in_batch_adam]="model=ash_u loss=in_batch_contrastive $in_batch"
-  [ash_l_in_batch_adam]="model=ash_l loss=in_batch_contrastive $in_batch"
+  [dpsh_in_batch_adam]="system=dpsh"
+  [dpsh_a_in_batch_adam]="system=dpsh_a"
+  [dsh_in_batch_adam]="system=dsh"
+  [dsh_a_in_batch_adam]="system=dsh_a"
+  [drh_in_batch_adam]="system=drh"
+  [ash_u_in_batch_adam]="model=ash_u loss=in_batch_contrastive recipe=from_scratch"
+  [ash_l_in_batch_adam]="model=ash_l loss=in_batch_contrastive recipe=from_scratch"
   [dpsh_a_adam]="model=dpsh_a optimizer=adam optimizer.lr=0.0001"
   [dsh_adam]="model=dsh optimizer=adam optimizer.lr=0.0001"
   [dsh_a_adam]="model=dsh_a optimizer=adam optimizer.lr=0.0001"
