@@ -4,7 +4,9 @@
 #   experiments/tuned_comparison.sh OUT_DIR [overrides...]
 #   experiments/tuned_comparison.sh multirun/tuned data=eye_diseases_4class bits=12
 #
-# For each method of METHODS (its overrides below):
+# For each method of METHODS (its overrides below; the from-scratch ones on the recipe that
+# learns on real photographs, recipe=from_scratch with in-batch pairs; the pretrained ones on
+# the frozen trunk; ath, mirror and agdh as released):
 #   1. `python -m ash_lightning hparams_search=optuna <method> [overrides]` into OUT_DIR/<method>/search:
 #      TRIALS (default 12) TPE trials over optimizer.lr, optimizer.weight_decay and r, each
 #      scored by its selected checkpoint's val/mAP@10, never a test metric (trials run with
@@ -21,13 +23,13 @@ python=${PYTHON:-python}
 trials=${TRIALS:-12}
 seeds=${SEEDS:-0,1,2}
 declare -A methods=(
-  [ash_u]="system=ash_u"
-  [ash_l]="system=ash_l"
-  [dpsh]="model=dpsh"
-  [dpsh_a]="model=dpsh_a"
-  [dsh]="model=dsh"
-  [dsh_a]="model=dsh_a"
-  [drh]="model=drh"
+  [ash_u]="model=ash_u loss=in_batch_contrastive recipe=from_scratch"
+  [ash_l]="model=ash_l loss=in_batch_contrastive recipe=from_scratch"
+  [dpsh]="system=dpsh"
+  [dpsh_a]="system=dpsh_a"
+  [dsh]="system=dsh"
+  [dsh_a]="system=dsh_a"
+  [drh]="system=drh"
   [ath]="system=ath"
   [mirror]="system=mirror"
   [agdh]="system=agdh"

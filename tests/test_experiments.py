@@ -140,9 +140,9 @@ def test_the_real_image_script_keeps_finished_runs_and_tabulates_each_k(tmp_path
     ]
 
 
-def _real_image_script_rows() -> tuple[dict[str, str], list[str]]:
-    """The real-image script's rows (name -> overrides) and default order, as bash reads them."""
-    script = (Path(__file__).parents[1] / "experiments" / "real_images.sh").read_text()
+def _script_rows(name: str) -> tuple[dict[str, str], list[str]]:
+    """An experiment script's rows (name -> overrides) and default order, as bash reads them."""
+    script = (Path(__file__).parents[1] / "experiments" / name).read_text()
     block = re.search(r"^declare -A methods=\(.*?^\)$", script, re.S | re.M)
     order = re.search(r"^order=\$\{METHODS:-(.*)\}$", script, re.M)
     assert block is not None and order is not None
@@ -155,7 +155,7 @@ def _real_image_script_rows() -> tuple[dict[str, str], list[str]]:
 
 
 def test_every_real_image_row_composes_and_the_default_order_names_only_rows(tiny_config):
-    rows, order = _real_image_script_rows()
+    rows, order = _script_rows("real_images.sh")
     assert set(order) <= set(rows)
     for name, overrides in rows.items():
         cfg = tiny_config(*overrides.split(), shallow=True)
@@ -164,3 +164,16 @@ def test_every_real_image_row_composes_and_the_default_order_names_only_rows(tin
             assert cfg.loss._target_ == "ash_lightning.losses.InBatchPairs", name
             assert cfg.model.head.batch_norm is True and cfg.data.batch_size == 64, name
             assert cfg.optimizer._target_.endswith("Adam") and cfg.optimizer.lr == 0.0001, name
+
+
+def test_every_tuned_method_composes_and_trains_from_scratch_with_the_recipe_that_learns(
+    tiny_config,
+):
+    rows, order = _script_rows("tuned_comparison.sh")
+    assert set(order) == set(rows)
+    for name, overrides in rows.items():
+        cfg = tiny_config(*overrides.split(), shallow=True)
+        validate_config(cfg)
+        if not name.endswith("_pretrained") and name not in {"ath", "mirror", "agdh"}:
+            assert cfg.loss._target_ == "ash_lightning.losses.InBatchPairs", name
+            assert cfg.model.head.batch_norm is True and cfg.data.batch_size == 64, name
