@@ -19,8 +19,9 @@ def fit_shallow(
     """Fit on the database split, encode queries and database, rank through Faiss.
 
     No Lightning loop: LSH, ITQ and MHF fit in closed form or by their own iterations.
-    The database is ranked in the data module's seeded ``database_order``, as for the deep
-    methods; a warning says when the database codes collapsed.
+    As for the deep methods, validation ranks the data module's validation database in its
+    own seeded order and the test ranks the whole database in ``database_order``; a warning
+    says when the database codes collapsed.
     The splits, the ranking and the metrics are those of the deep methods, so both kinds
     are compared on the same database/query protocol.
 
@@ -38,9 +39,11 @@ def fit_shallow(
     model.fit(splits.database_images, splits.database_labels)
     fit_s = time.perf_counter() - started
     started = time.perf_counter()
+    encoded = model.encode(splits.database_images)
     order = datamodule.database_order
-    database = model.encode(splits.database_images)[order]
+    database = encoded[order]
     database_labels = splits.database_labels[order]
+    val_rows = datamodule.val_database_positions[datamodule.val_database_order]
     database_encode_s = time.perf_counter() - started
     options = {
         "topk": list(cfg.topk),
@@ -54,8 +57,8 @@ def fit_shallow(
     val = evaluate_retrieval(
         model.encode(splits.val_images),
         splits.val_labels,
-        database,
-        database_labels,
+        encoded[val_rows],
+        splits.database_labels[val_rows],
         **options,
     )
     statistics = code_statistics(database)

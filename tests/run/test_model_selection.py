@@ -14,6 +14,7 @@ from ash_lightning.run.compose import compose_config
 from ash_lightning.run.config_check import ConfigError, validate_config
 from ash_lightning.run.deep_fit import build_trainer
 from ash_lightning.run.job import train, validation_objective
+from ash_lightning.run.network_build import build_network
 from ash_lightning.run.trained_run import load_trained_run
 from ash_lightning.tracking.trackers import build_loggers
 
@@ -50,26 +51,31 @@ def test_the_kept_checkpoint_is_the_best_validation_epoch(selected_run):
     assert results["metrics"]["val"]["metrics"]["mAP@10"] == pytest.approx(selection["score"])
 
 
-def test_the_test_queries_are_encoded_by_the_selected_checkpoint(selected_run):
+@pytest.mark.parametrize("stage", ["val", "test"])
+def test_each_stage_is_scored_by_the_selected_checkpoint_in_its_own_database_order(
+    selected_run, stage
+):
     cfg, results, out = selected_run
     run = load_trained_run(out)
     assert run.checkpoint.name == "best.ckpt"
     datamodule = instantiate(cfg.data)
     splits = datamodule.splits
+    rows = datamodule.database_order
+    if stage == "val":
+        rows = datamodule.val_database_positions[datamodule.val_database_order]
     with torch.no_grad():
-        queries = run.net(to_network_input(splits.test_images)).numpy()
+        queries = run.net(to_network_input(getattr(splits, f"{stage}_images"))).numpy()
         database = run.net(to_network_input(splits.database_images)).numpy()
-    order = datamodule.database_order
     again = evaluate_retrieval(
         queries,
-        splits.test_labels,
-        database[order],
-        splits.database_labels[order],
+        getattr(splits, f"{stage}_labels"),
+        database[rows],
+        splits.database_labels[rows],
         topk=[10],
         grading=datamodule.grading,
     )
     assert again.metrics["mAP@10"] == pytest.approx(
-        results["metrics"]["test"]["metrics"]["mAP@10"], abs=1e-6
+        results["metrics"][stage]["metrics"]["mAP@10"], abs=1e-6
     )
 
 
@@ -125,6 +131,42 @@ def test_the_database_order_is_a_seeded_permutation_not_the_file_order(tiny_conf
     np.testing.assert_array_equal(first, instantiate(cfg.data).database_order)
     other = instantiate(cfg.data, database_order_seed=cfg.seed + 1).database_order
     assert not np.array_equal(first, other)
+
+
+@pytest.mark.parametrize("val_database_size", [None, 40])
+def test_validation_ranks_in_a_seeded_order_independent_of_the_test_one(
+    tiny_config, val_database_size
+):
+    """Selection must not see the test's tie order, or the test inherits selection's luck."""
+    data = instantiate(tiny_config().data, val_database_size=val_database_size)
+    val, test = data.val_database_order, data.database_order
+    count = len(data.val_database_positions)
+    assert sorted(val.tolist()) == list(range(count))
+    assert not np.array_equal(val, test[:count]) and not np.array_equal(val, np.arange(count))
+    np.testing.assert_array_equal(
+        val, instantiate(tiny_config().data, val_database_size=val_database_size).val_database_order
+    )
+
+
+def test_the_shallow_baselines_validate_in_the_validation_order(tiny_config, tmp_path):
+    cfg = tiny_config("model=itq", "bits=4", shallow=True)
+    results = train(cfg)
+    datamodule = instantiate(cfg.data)
+    splits = datamodule.splits
+    model = build_network(cfg.model)
+    model.fit(splits.database_images, splits.database_labels)
+    rows = datamodule.val_database_positions[datamodule.val_database_order]
+    again = evaluate_retrieval(
+        model.encode(splits.val_images),
+        splits.val_labels,
+        model.encode(splits.database_images)[rows],
+        splits.database_labels[rows],
+        topk=[10],
+        grading=datamodule.grading,
+    )
+    assert again.metrics["mAP@10"] == pytest.approx(
+        results["metrics"]["val"]["metrics"]["mAP@10"], abs=1e-9
+    )
 
 
 def test_a_code_floor_selects_the_best_epoch_whose_codes_reach_it(tiny_config, tmp_path):
