@@ -137,7 +137,7 @@ def test_the_database_order_is_a_seeded_permutation_not_the_file_order(tiny_conf
 def test_validation_ranks_in_a_seeded_order_independent_of_the_test_one(
     tiny_config, val_database_size
 ):
-    """Selection must not see the test's tie order, or the test inherits selection's luck."""
+    """Selection must not see the order the test breaks its ties in."""
     data = instantiate(tiny_config().data, val_database_size=val_database_size)
     val, test = data.val_database_order, data.database_order
     count = len(data.val_database_positions)
