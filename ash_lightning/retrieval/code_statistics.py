@@ -16,6 +16,11 @@ CAUSES = (
     "optimizer=adam optimizer.lr=0.0001), pairs dominated by dissimilar ones (set "
     "data.positive_fraction=0.5), a tanh head saturated at initialisation, or too few epochs"
 )
+SAME_OUTPUT_CAUSES = (
+    "every image gets the same output, so the network no longer reads its input; likely "
+    "cause: a ReLU layer that fires for no image after too large an early step (try a lower "
+    "learning rate, or batch norm on the hash head: model.head.batch_norm=true)"
+)
 
 
 @dataclass(frozen=True)
@@ -27,11 +32,15 @@ class CodeStatistics:
         bit_balance: Mean over bits of ``1 - |2 p - 1|``, with ``p`` the fraction of +1:
             1 when every bit splits the database in halves, 0 when every bit is constant.
         constant_bits: Bits with the same value on every item.
+        identical_outputs: Every item has the same relaxed output: the network's output no
+            longer depends on its input, and no learning rate on the hash head alone can
+            separate the codes again.
     """
 
     distinct_codes: int
     bit_balance: float
     constant_bits: int
+    identical_outputs: bool
 
     def as_dict(self) -> dict[str, float]:
         """The statistics by name, for logging."""
@@ -40,8 +49,8 @@ class CodeStatistics:
     def collapse(self, bits: int, classes: int) -> str | None:
         """Why these codes look collapsed, or None when they do not.
 
-        Codes are called collapsed when there are fewer distinct codes than classes, or when
-        more than half of the bits are constant.
+        Codes are called collapsed when there are fewer distinct codes than classes, when
+        more than half of the bits are constant, or when every item has the same output.
 
         Args:
             bits: Code length K.
@@ -52,12 +61,17 @@ class CodeStatistics:
             reasons.append(f"{self.distinct_codes} distinct codes for {classes} classes")
         if self.constant_bits > bits / 2:
             reasons.append(f"{self.constant_bits} of {bits} bits constant")
+        if self.identical_outputs:
+            reasons.append("one output for every item")
         return "; ".join(reasons) or None
 
     def collapse_warning(self, bits: int, classes: int) -> str | None:
         """The warning to print when the database codes look collapsed, naming likely causes."""
         reason = self.collapse(bits, classes)
-        return None if reason is None else f"the database codes collapsed ({reason}); {CAUSES}"
+        if reason is None:
+            return None
+        causes = SAME_OUTPUT_CAUSES if self.identical_outputs else CAUSES
+        return f"the database codes collapsed ({reason}); {causes}"
 
 
 def code_statistics(outputs: np.ndarray) -> CodeStatistics:
@@ -74,4 +88,5 @@ def code_statistics(outputs: np.ndarray) -> CodeStatistics:
         distinct_codes=len(np.unique(bits, axis=0)),
         bit_balance=float(np.mean(1.0 - np.abs(2.0 * ones - 1.0))),
         constant_bits=int(np.sum((ones == 0.0) | (ones == 1.0))),
+        identical_outputs=bool(np.all(outputs == outputs[0])),
     )

@@ -21,7 +21,8 @@ class FitOutcome:
         selection: The checkpoint model selection kept (``monitor``, ``mode``, ``score``,
             1-based ``epoch``, ``checkpoint``), or None without selection (shallow methods).
         code_statistics: Usage of the code space by the database codes per stage, e.g.
-            ``{"test": {"distinct_codes": 37.0, "bit_balance": 0.4, "constant_bits": 3.0}}``.
+            ``{"test": {"distinct_codes": 37.0, "bit_balance": 0.4, "constant_bits": 3.0,
+            "identical_outputs": 0.0}}``.
         test_codes: The outputs the test ranked (for the trackers' figures), or None when
             untested or on a process other than global rank 0.
         distributed: The effective batch of a deep run: ``per_device``, ``world_size``,

@@ -84,7 +84,12 @@ def test_results_record_the_database_order_and_the_code_statistics(selected_run)
     assert results["database_order_seed"] == cfg.seed
     for stage in ("val", "test"):
         stats = results["code_statistics"][stage]
-        assert set(stats) == {"distinct_codes", "bit_balance", "constant_bits"}
+        assert set(stats) == {
+            "distinct_codes",
+            "bit_balance",
+            "constant_bits",
+            "identical_outputs",
+        }
         assert 1 <= stats["distinct_codes"] <= results["database"]
 
 
