@@ -23,6 +23,10 @@ class CodeFloorCheckpoint(ModelCheckpoint):
     metric decides as usual. When no epoch reaches the floor, the best of them is kept, as
     without it. Selection stays on validation only.
 
+    With ``save_last``, ``last.ckpt`` holds the latest validated epoch whether or not it
+    was the best, so that ``resume=auto`` continues from where training stopped (Lightning
+    2.6 writes it only at epochs that also saved the best checkpoint).
+
     Args:
         min_distinct_codes_per_class: The floor per class; 0 selects as
             :class:`ModelCheckpoint` does.
@@ -44,6 +48,22 @@ class CodeFloorCheckpoint(ModelCheckpoint):
         splits = getattr(datamodule, "splits", None)
         classes = len(splits.class_names) if splits is not None else 0
         return self.min_distinct_codes_per_class * classes
+
+    def on_train_epoch_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        """Select as :class:`ModelCheckpoint` does, then write ``last.ckpt`` if it did not."""
+        super().on_train_epoch_end(trainer, pl_module)
+        if self._should_save_on_train_epoch_end(trainer):
+            self._keep_last(trainer)
+
+    def on_validation_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        """Select as :class:`ModelCheckpoint` does, then write ``last.ckpt`` if it did not."""
+        super().on_validation_end(trainer, pl_module)
+        if not self._should_save_on_train_epoch_end(trainer):
+            self._keep_last(trainer)
+
+    def _keep_last(self, trainer: pl.Trainer) -> None:
+        if self.save_last and not self._should_skip_saving_checkpoint(trainer):
+            self._save_last_checkpoint(trainer, self._monitor_candidates(trainer))
 
     def _handicapped(self, value: Tensor) -> Tensor:
         return value - HANDICAP if self.mode == "max" else value + HANDICAP

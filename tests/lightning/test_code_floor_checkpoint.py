@@ -44,13 +44,14 @@ class _TwoClasses(pl.LightningDataModule):
         return DataLoader(TensorDataset(torch.ones(2, 1)), batch_size=2)
 
 
-def _select(tmp_path, scores, codes, per_class):
+def _select(tmp_path, scores, codes, per_class, save_last=False, every_n_epochs=1):
     checkpoint = CodeFloorCheckpoint(
         min_distinct_codes_per_class=per_class,
         dirpath=tmp_path,
         filename="best",
         monitor="val/mAP@10",
         mode="max",
+        save_last=save_last,
         enable_version_counter=False,
     )
     trainer = pl.Trainer(
@@ -60,6 +61,7 @@ def _select(tmp_path, scores, codes, per_class):
         enable_progress_bar=False,
         enable_model_summary=False,
         num_sanity_val_steps=0,
+        check_val_every_n_epoch=every_n_epochs,
     )
     trainer.fit(_Scripted(scores, codes), datamodule=_TwoClasses())
     epoch = torch.load(checkpoint.best_model_path, weights_only=True)["epoch"] + 1
@@ -85,3 +87,12 @@ def test_a_floor_of_zero_selects_as_model_checkpoint(tmp_path):
 def test_a_negative_floor_is_refused():
     with pytest.raises(ValueError, match="must be >= 0"):
         CodeFloorCheckpoint(min_distinct_codes_per_class=-1, monitor="val/mAP@10")
+
+
+@pytest.mark.parametrize("every_n_epochs", [1, 2])  # saved after the epoch / the validation
+def test_last_checkpoint_is_the_final_epoch_even_when_it_is_not_the_best(tmp_path, every_n_epochs):
+    scores = [0.9, 0.9, 0.5, 0.4]
+    selected = _select(tmp_path, scores, [30] * 4, 0, save_last=True, every_n_epochs=every_n_epochs)
+    assert selected == (every_n_epochs, pytest.approx(0.9), True)
+    last = torch.load(tmp_path / "last.ckpt", weights_only=True)
+    assert last["epoch"] == 3 and last["global_step"] == 4
