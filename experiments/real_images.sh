@@ -57,10 +57,11 @@ declare -A methods=(
   [ath_system_differing_bits]="system=ath loss.distance=hamming r=0.25"
   [ath_system_differing_bits_bn]="system=ath loss.distance=hamming r=0.25 model.head.batch_norm=true"
   [ath_system_differing_bits_adam]="system=ath loss.distance=hamming r=0.25 model.head.batch_norm=true optimizer=adam optimizer.lr=0.0001"
+  [ath_system_differing_bits_warmup]="system=ath loss.distance=hamming r=0.25 scheduler=warmup scheduler.total_iters=200"
   [mirror_system]="system=mirror"
   [agdh_system]="system=agdh"
 )
-order=${METHODS:-itq_pixels mhf_pixels itq_pretrained lsh_pretrained mhf_pretrained knn_pretrained ash_u_adam ash_pretrained ash_pretrained_recipe pretrained_recipe dpsh_pretrained_recipe dpsh_a_pretrained_recipe dsh_pretrained_recipe dsh_a_pretrained_recipe drh_pretrained_recipe ash_l_pretrained_recipe mirror_pretrained_recipe agdh_pretrained_recipe ath_pretrained_recipe ash_l_adam dpsh_adam dpsh_a_adam dsh_adam dsh_a_adam drh_adam ash_u_in_batch_adam ash_l_in_batch_adam dpsh_in_batch_adam dpsh_a_in_batch_adam dsh_in_batch_adam dsh_a_in_batch_adam drh_in_batch_adam ath_system ath_system_differing_bits ath_system_differing_bits_bn ath_system_differing_bits_adam mirror_system agdh_system}
+order=${METHODS:-itq_pixels mhf_pixels itq_pretrained lsh_pretrained mhf_pretrained knn_pretrained ash_u_adam ash_pretrained ash_pretrained_recipe pretrained_recipe dpsh_pretrained_recipe dpsh_a_pretrained_recipe dsh_pretrained_recipe dsh_a_pretrained_recipe drh_pretrained_recipe ash_l_pretrained_recipe mirror_pretrained_recipe agdh_pretrained_recipe ath_pretrained_recipe ash_l_adam dpsh_adam dpsh_a_adam dsh_adam dsh_a_adam drh_adam ash_u_in_batch_adam ash_l_in_batch_adam dpsh_in_batch_adam dpsh_a_in_batch_adam dsh_in_batch_adam dsh_a_in_batch_adam drh_in_batch_adam ath_system ath_system_differing_bits ath_system_differing_bits_bn ath_system_differing_bits_adam ath_system_differing_bits_warmup mirror_system agdh_system}
 for name in $order; do
   for seed in $seeds; do
     run="$out/$name/$seed"

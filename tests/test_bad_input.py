@@ -293,6 +293,16 @@ CASES = [
         "optimizer.momentum=1.5: must be a number in [0, 1)",
         overrides=("optimizer.momentum=1.5",),
     ),
+    BadInput(
+        "warm-up from 0",
+        "scheduler.start_factor=0: must be a number in (0, 1]",
+        overrides=("scheduler=warmup", "scheduler.start_factor=0"),
+    ),
+    BadInput(
+        "warm-up over 0 steps",
+        "scheduler.total_iters=0: must be an integer >= 1",
+        overrides=("scheduler=warmup", "scheduler.total_iters=0"),
+    ),
     BadInput("bits 0", "bits=0: must be an integer >= 1", overrides=("bits=0",)),
     BadInput("bits abc", "bits=abc: must be an integer >= 1", overrides=("bits=abc",)),
     BadInput("margin ratio", "r=1.5: must be a number in [0, 1]", overrides=("r=1.5",)),

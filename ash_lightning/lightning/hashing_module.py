@@ -12,6 +12,7 @@ from ash_lightning.losses.regime import HashingLoss
 from ash_lightning.nn.class_head_network import ClassHeadNetwork
 
 OptimizerFactory = Callable[[Iterable[nn.Parameter]], torch.optim.Optimizer]
+SchedulerFactory = Callable[[torch.optim.Optimizer], torch.optim.lr_scheduler.LRScheduler]
 
 
 class HashingModule(pl.LightningModule):
@@ -26,6 +27,8 @@ class HashingModule(pl.LightningModule):
             loss's regime needs class logits.
         loss: The training loss, which declares its regime.
         optimizer: Builds the optimizer from the parameters (a Hydra ``_partial_``).
+        scheduler: Builds a learning-rate schedule on the optimizer, stepped after every
+            optimizer step (a Hydra ``_partial_``); None keeps the optimizer's rate.
 
     Raises:
         ValueError: The loss needs a class head and the network has none.
@@ -36,6 +39,7 @@ class HashingModule(pl.LightningModule):
         net: nn.Module,
         loss: HashingLoss,
         optimizer: OptimizerFactory,
+        scheduler: SchedulerFactory | None = None,
     ) -> None:
         super().__init__()
         if loss.regime.needs_class_head and not isinstance(net, ClassHeadNetwork):
@@ -46,6 +50,7 @@ class HashingModule(pl.LightningModule):
         self.net = net
         self.loss = loss
         self.optimizer_factory = optimizer
+        self.scheduler_factory = scheduler
 
     def forward(self, images: Tensor) -> Tensor:
         """Relaxed codes of ``images``."""
@@ -63,6 +68,10 @@ class HashingModule(pl.LightningModule):
 
     def _fault(self, what: str) -> NumericFault:
         return numeric_fault(what, self.current_epoch + 1, self.global_step, self._learning_rate())
+
+    def on_train_batch_start(self, batch: Any, batch_idx: int) -> None:
+        """Log the learning rate this step trains with (a warm-up shows as it climbs)."""
+        self.log("train/lr", self._learning_rate() or 0.0, on_step=True, on_epoch=False)
 
     def on_before_backward(self, loss: Tensor) -> None:
         """Stop at the first non-finite loss, naming the epoch, step and learning rate."""
@@ -89,8 +98,12 @@ class HashingModule(pl.LightningModule):
         return self._encode_step(batch)
 
     def configure_optimizers(self) -> Any:
-        """The configured optimizer over all parameters."""
-        return self.optimizer_factory(self.parameters())
+        """The configured optimizer over all parameters, and its schedule, stepped per step."""
+        optimizer = self.optimizer_factory(self.parameters())
+        if self.scheduler_factory is None:
+            return optimizer
+        schedule = {"scheduler": self.scheduler_factory(optimizer), "interval": "step"}
+        return {"optimizer": optimizer, "lr_scheduler": schedule}
 
 
 class PairwiseHashingModule(HashingModule):

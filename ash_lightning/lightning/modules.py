@@ -7,6 +7,7 @@ from ash_lightning.lightning.hashing_module import (
     HashingModule,
     OptimizerFactory,
     PairwiseHashingModule,
+    SchedulerFactory,
 )
 from ash_lightning.lightning.labelled_batch_module import LabelledBatchHashingModule
 from ash_lightning.lightning.triplet_module import TripletHashingModule
@@ -19,10 +20,17 @@ MODULES: dict[Sampling, type[HashingModule]] = {
 }
 
 
-def hashing_module(net: nn.Module, loss: HashingLoss, optimizer: OptimizerFactory) -> HashingModule:
+def hashing_module(
+    net: nn.Module,
+    loss: HashingLoss,
+    optimizer: OptimizerFactory,
+    scheduler: SchedulerFactory | None = None,
+) -> HashingModule:
     """The module that trains ``net`` with ``loss`` on what the loss's regime samples.
 
     Raises:
         ValueError: The loss needs a class head and the network has none.
     """
-    return MODULES[loss.regime.sampling](net=net, loss=loss, optimizer=optimizer)
+    return MODULES[loss.regime.sampling](
+        net=net, loss=loss, optimizer=optimizer, scheduler=scheduler
+    )

@@ -129,6 +129,7 @@ def validate_config(cfg: DictConfig) -> None:
             raise ConfigError(f"{key}={value}: must be an integer >= 1")
     _check_validation_interval(cfg)
     _check_optimizer(cfg)
+    _check_scheduler(cfg)
     _check_frozen_features(cfg)
 
 
@@ -168,6 +169,18 @@ def _check_optimizer(cfg: DictConfig) -> None:
         value = _value(cfg, key)
         if value is not None and (not _is_number(value) or not holds(value)):
             raise ConfigError(f"{key}={value}: must be {expected}")
+
+
+def _check_scheduler(cfg: DictConfig) -> None:
+    """Refuse warm-up values torch would reject only when training starts."""
+    for name in ("start_factor", "end_factor"):
+        key = f"scheduler.{name}"
+        value = _value(cfg, key)
+        if value is not None and (not _is_number(value) or not 0 < value <= 1):
+            raise ConfigError(f"{key}={value}: must be a number in (0, 1]")
+    iters = _value(cfg, "scheduler.total_iters")
+    if iters is not None and (not _is_int(iters) or iters < 1):
+        raise ConfigError(f"scheduler.total_iters={iters}: must be an integer >= 1")
 
 
 def check_topk_fits(topk: list[int], database: int) -> None:

@@ -163,7 +163,13 @@ def fit_deep(
     """
     try:
         net = apply_speed(net, network_speed(cfg.model))
-        module = hashing_module(net, loss, instantiate(cfg.optimizer))
+        schedule = cfg.get("scheduler")
+        module = hashing_module(
+            net,
+            loss,
+            instantiate(cfg.optimizer),
+            scheduler=instantiate(schedule) if schedule is not None else None,
+        )
     except ValueError as error:
         loss_name = cfg.loss._target_.rsplit(".", 1)[-1]
         raise ConfigError(
