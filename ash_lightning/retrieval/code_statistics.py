@@ -19,8 +19,8 @@ CAUSES = (
 SAME_OUTPUT_CAUSES = (
     "every image gets the same output, so the network no longer reads its input; likely "
     "cause: a ReLU layer that fires for no image after too large an early step (try "
-    "optimizer=adam optimizer.lr=0.0001, or a lower learning rate; batch norm on the hash "
-    "head alone did not prevent it)"
+    "scheduler=warmup, small first steps, or optimizer=adam optimizer.lr=0.0001; batch "
+    "norm on the hash head alone did not prevent it)"
 )
 
 

@@ -63,7 +63,7 @@ def test_one_output_for_every_item_is_told_apart_from_one_code():
     dead = code_statistics(np.tile(varying[0], (200, 1)))
     assert dead.identical_outputs
     assert "no longer reads its input" in dead.collapse_warning(12, 4)
-    assert "optimizer=adam optimizer.lr=0.0001" in dead.collapse_warning(12, 4)
+    assert "try scheduler=warmup" in dead.collapse_warning(12, 4)
 
 
 def test_empty_outputs_are_refused():
