@@ -8,7 +8,8 @@
 # learns on real photographs, recipe=from_scratch with in-batch pairs; the pretrained ones on
 # the frozen trunk; ath, mirror and agdh as released):
 #   1. `python -m ash_lightning hparams_search=optuna <method> [overrides]` into OUT_DIR/<method>/search:
-#      TRIALS (default 12) TPE trials over optimizer.lr, optimizer.weight_decay and r, each
+#      TRIALS (default 12) TPE trials over optimizer.lr, optimizer.weight_decay and r (or the
+#      method's margin, or neither: see `space` below), each
 #      scored by its selected checkpoint's val/mAP@10, never a test metric (trials run with
 #      test=false: the test split is not even encoded);
 #   2. the best trial's values, read from OUT_DIR/<method>/search/optimization_results.yaml;
@@ -45,6 +46,17 @@ declare -A methods=(
   [agdh_pretrained]="system=agdh_pretrained"
   [ath_pretrained]="system=ath_pretrained"
 )
+# The third searched value: r where the loss reads it (the contrastive losses, ATH's triplet
+# loss); mirror attention's own margin instead; nothing for DPSH's and AGDH's likelihoods and
+# DSH's loss, which read neither (DSH's margin stays its paper's 2K).
+no_r="~hydra.sweeper.params.r"
+declare -A space=(
+  [dpsh]=$no_r [dpsh_a]=$no_r [dsh]=$no_r [dsh_a]=$no_r [agdh]=$no_r
+  [dpsh_pretrained]=$no_r [dpsh_a_pretrained]=$no_r [dsh_pretrained]=$no_r
+  [dsh_a_pretrained]=$no_r [agdh_pretrained]=$no_r
+  [mirror]="$no_r loss.margin=interval(0.05,0.5)"
+  [mirror_pretrained]="$no_r loss.margin=interval(0.05,0.5)"
+)
 order=${METHODS:-ash_u ash_l dpsh dpsh_a dsh dsh_a drh ath mirror agdh ash_pretrained pretrained dpsh_pretrained dpsh_a_pretrained dsh_pretrained dsh_a_pretrained drh_pretrained ash_l_pretrained mirror_pretrained agdh_pretrained ath_pretrained}
 failed=0
 mkdir -p "$out"
@@ -52,8 +64,8 @@ for name in $order; do
   spec=${methods[$name]:?unknown method $name (one of: ${!methods[*]})}
   started=$(date +%s)
   search="$out/$name/search"
-  # shellcheck disable=SC2086  # $spec holds several overrides
-  if ! "$python" -m ash_lightning hparams_search=optuna $spec "hydra.sweeper.n_trials=$trials" \
+  # shellcheck disable=SC2086  # $spec and the search space hold several overrides
+  if ! "$python" -m ash_lightning hparams_search=optuna $spec ${space[$name]:-} "hydra.sweeper.n_trials=$trials" \
       "hydra.sweep.dir=$search" trainer.enable_progress_bar=false "$@" >"$out/$name.search.log" 2>&1; then
     echo "FAILED $name: search (see $out/$name.search.log)"; failed=1; continue
   fi

@@ -84,22 +84,32 @@ def test_the_tuned_comparison_reruns_each_best_trial_with_seeds(tmp_path):
             "PYTHON": sys.executable,
             "TRIALS": "2",
             "SEEDS": "0,1",
-            "METHODS": "dsh",
+            "METHODS": "dsh mirror",
         },
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    best = yaml.safe_load((out / "dsh" / "search" / "optimization_results.yaml").read_text())
-    seeds = [
-        json.loads(path.read_text())
-        for path in sorted((out / "dsh" / "best").glob("*/results.json"))
-    ]
-    assert [run["seed"] for run in seeds] == [0, 1]
-    for run in seeds:
-        assert run["config"]["optimizer"]["lr"] == pytest.approx(
-            best["best_params"]["optimizer.lr"]
-        )
-        assert run["r"] == pytest.approx(best["best_params"]["r"])
-        assert run["selection"]["monitor"] == "val/mAP@10"
+    # DSH's loss reads no r, so r is not searched; mirror attention's margin is searched instead.
+    searched = {"dsh": ["optimizer.lr", "optimizer.weight_decay"], "mirror": ["loss.margin"]}
+    for method, keys in searched.items():
+        results = out / method / "search" / "optimization_results.yaml"
+        best = yaml.safe_load(results.read_text())["best_params"]
+        assert "r" not in best and set(keys) <= set(best), method
+        seeds = [
+            json.loads(path.read_text())
+            for path in sorted((out / method / "best").glob("*/results.json"))
+        ]
+        assert [run["seed"] for run in seeds] == [0, 1]
+        for run in seeds:
+            config = run["config"]
+            for key in keys:
+                assert _select(config, key) == pytest.approx(best[key]), (method, key)
+            assert run["selection"]["monitor"] == "val/mAP@10"
+
+
+def _select(config: dict, dotted: str) -> object:
+    for part in dotted.split("."):
+        config = config[part]
+    return config
 
 
 @pytest.mark.slow
@@ -164,6 +174,25 @@ def test_every_real_image_row_composes_and_the_default_order_names_only_rows(tin
             assert cfg.loss._target_ == "ash_lightning.losses.InBatchPairs", name
             assert cfg.model.head.batch_norm is True and cfg.data.batch_size == 64, name
             assert cfg.optimizer._target_.endswith("Adam") and cfg.optimizer.lr == 0.0001, name
+
+
+def test_the_search_drops_r_exactly_where_the_loss_ignores_it(tiny_config):
+    rows, _ = _script_rows("tuned_comparison.sh")
+    script = (Path(__file__).parents[1] / "experiments" / "tuned_comparison.sh").read_text()
+    block = re.search(r"^no_r=.*?^declare -A space=\(.*?^\)$", script, re.S | re.M)
+    assert block is not None
+    listing = 'for name in "${!space[@]}"; do echo "$name=${space[$name]}"; done'
+    printed = subprocess.run(
+        ["bash", "-c", f"{block.group(0)}\n{listing}"], capture_output=True, text=True, check=True
+    ).stdout
+    space = dict(line.split("=", 1) for line in printed.splitlines())
+    assert set(space) <= set(rows)
+    for name, overrides in rows.items():
+        losses = [tiny_config(*overrides.split(), f"r={r}", shallow=True).loss for r in (0.3, 0.7)]
+        reads_r = losses[0] != losses[1]
+        assert reads_r == ("~hydra.sweeper.params.r" not in space.get(name, "")), name
+        if "loss.margin=" in space.get(name, ""):
+            assert "margin" in losses[0], name
 
 
 def test_every_tuned_method_composes_and_trains_from_scratch_with_the_recipe_that_learns(
