@@ -38,3 +38,29 @@ def test_without_a_schedule_the_rate_is_the_optimizers(tiny_config, tmp_path):
     rates = _logged_learning_rates(tiny_config, tmp_path)
     assert len(rates) > 2
     assert all(rate == pytest.approx(LR, rel=1e-6) for rate in rates.values())
+
+
+def test_a_resumed_run_continues_the_warm_up_where_it_stopped(tiny_config, tmp_path):
+    start, steps = 0.1, 1000
+    warmup = (
+        "scheduler=warmup",
+        f"scheduler.start_factor={start}",
+        f"scheduler.total_iters={steps}",
+    )
+    first = _logged_learning_rates(tiny_config, tmp_path, *warmup)
+    resumed_cfg = tiny_config(
+        f"optimizer.lr={LR}",
+        "trainer.max_epochs=3",
+        "trainer.log_every_n_steps=1",
+        "resume=auto",
+        *warmup,
+    )
+    train(resumed_cfg)
+    logged = np.genfromtxt(next(tmp_path.rglob("metrics.csv")), delimiter=",", names=True)
+    rows = ~np.isnan(logged["trainlr"])
+    resumed = dict(zip(logged["step"][rows].astype(int), logged["trainlr"][rows], strict=True))
+    later = [step for step in resumed if step > max(first)]
+    assert later, "the resumed epoch logged no learning rate"
+    for step in later:
+        expected = LR * (start + (1 - start) * step / steps)
+        assert resumed[step] == pytest.approx(expected, rel=1e-6), step
