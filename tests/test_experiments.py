@@ -153,15 +153,23 @@ def test_the_real_image_script_keeps_finished_runs_and_tabulates_each_k(tmp_path
 def _script_rows(name: str) -> tuple[dict[str, str], list[str]]:
     """An experiment script's rows (name -> overrides) and default order, as bash reads them."""
     script = (Path(__file__).parents[1] / "experiments" / name).read_text()
-    block = re.search(r"^declare -A methods=\(.*?^\)$", script, re.S | re.M)
     order = re.search(r"^order=\$\{METHODS:-(.*)\}$", script, re.M)
-    assert block is not None and order is not None
-    listing = 'for name in "${!methods[@]}"; do echo "$name=${methods[$name]}"; done'
+    assert order is not None
+    return _bash_array(script, "methods"), order.group(1).split()
+
+
+def _bash_array(script: str, array: str, preamble: str = "") -> dict[str, str]:
+    """The associative ``array`` declared in ``script``, as bash expands it after ``preamble``."""
+    block = re.search(rf"^declare -A {array}=\(.*?^\)$", script, re.S | re.M)
+    assert block is not None
+    listing = f'for name in "${{!{array}[@]}}"; do echo "$name=${{{array}[$name]}}"; done'
     printed = subprocess.run(
-        ["bash", "-c", f"{block.group(0)}\n{listing}"], capture_output=True, text=True, check=True
+        ["bash", "-c", f"{preamble}\n{block.group(0)}\n{listing}"],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
-    rows = dict(line.split("=", 1) for line in printed.splitlines())
-    return rows, order.group(1).split()
+    return dict(line.split("=", 1) for line in printed.splitlines())
 
 
 def test_every_real_image_row_composes_and_the_default_order_names_only_rows(tiny_config):
@@ -179,13 +187,9 @@ def test_every_real_image_row_composes_and_the_default_order_names_only_rows(tin
 def test_the_search_drops_r_exactly_where_the_loss_ignores_it(tiny_config):
     rows, _ = _script_rows("tuned_comparison.sh")
     script = (Path(__file__).parents[1] / "experiments" / "tuned_comparison.sh").read_text()
-    block = re.search(r"^no_r=.*?^declare -A space=\(.*?^\)$", script, re.S | re.M)
-    assert block is not None
-    listing = 'for name in "${!space[@]}"; do echo "$name=${space[$name]}"; done'
-    printed = subprocess.run(
-        ["bash", "-c", f"{block.group(0)}\n{listing}"], capture_output=True, text=True, check=True
-    ).stdout
-    space = dict(line.split("=", 1) for line in printed.splitlines())
+    no_r = re.search(r"^no_r=.*$", script, re.M)
+    assert no_r is not None
+    space = _bash_array(script, "space", preamble=no_r.group(0))
     assert set(space) <= set(rows)
     for name, overrides in rows.items():
         losses = [tiny_config(*overrides.split(), f"r={r}", shallow=True).loss for r in (0.3, 0.7)]

@@ -13,7 +13,12 @@ def _logged_learning_rates(tiny_config, tmp_path, *extra: str) -> dict[int, floa
         f"optimizer.lr={LR}", "trainer.max_epochs=2", "trainer.log_every_n_steps=1", *extra
     )
     train(cfg)
-    logged = np.genfromtxt(next(tmp_path.rglob("metrics.csv")), delimiter=",", names=True)
+    return _read_learning_rates(tmp_path)
+
+
+def _read_learning_rates(run_dir) -> dict[int, float]:
+    """Step -> learning rate, as the run in ``run_dir`` logged them (train/lr)."""
+    logged = np.genfromtxt(next(run_dir.rglob("metrics.csv")), delimiter=",", names=True)
     rows = ~np.isnan(logged["trainlr"])
     steps, rates = logged["step"][rows].astype(int).tolist(), logged["trainlr"][rows].tolist()
     return dict(zip(steps, rates, strict=True))
@@ -56,9 +61,7 @@ def test_a_resumed_run_continues_the_warm_up_where_it_stopped(tiny_config, tmp_p
         *warmup,
     )
     train(resumed_cfg)
-    logged = np.genfromtxt(next(tmp_path.rglob("metrics.csv")), delimiter=",", names=True)
-    rows = ~np.isnan(logged["trainlr"])
-    resumed = dict(zip(logged["step"][rows].astype(int), logged["trainlr"][rows], strict=True))
+    resumed = _read_learning_rates(tmp_path)
     later = [step for step in resumed if step > max(first)]
     assert later, "the resumed epoch logged no learning rate"
     for step in later:
