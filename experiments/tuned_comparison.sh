@@ -15,7 +15,8 @@
 #   2. the best trial's values, read from OUT_DIR/<method>/search/optimization_results.yaml;
 #   3. `python -m ash_lightning -m <method> <best values> seed=SEEDS [overrides]` into
 #      OUT_DIR/<method>/best, each seed tested once by its best-validation checkpoint.
-# Then one report over every OUT_DIR/*/best: `python -m ash_lightning.report OUT_DIR/*/best`.
+# Then one report over every OUT_DIR/*/best, also of earlier calls with other METHODS, into
+# OUT_DIR/report.md (`python -m ash_lightning.report --out OUT_DIR OUT_DIR/*/best`).
 # One failing method is reported and the others go on; the exit status is 1 if any failed.
 set -uo pipefail
 out=${1:?usage: experiments/tuned_comparison.sh OUT_DIR [overrides...]}
@@ -81,4 +82,9 @@ for key, value in OmegaConf.load(sys.argv[1]).best_params.items():
   fi
   echo "done   $name: ${best[*]} ($(( $(date +%s) - started )) s)"
 done
+shopt -s nullglob
+finished=("$out"/*/best)
+if (( ${#finished[@]} )) && ! "$python" -m ash_lightning.report --quiet --out "$out" "${finished[@]}"; then
+  echo "FAILED report over ${finished[*]}"; failed=1
+fi
 exit $failed

@@ -104,6 +104,8 @@ def test_the_tuned_comparison_reruns_each_best_trial_with_seeds(tmp_path):
             for key in keys:
                 assert _select(config, key) == pytest.approx(best[key]), (method, key)
             assert run["selection"]["monitor"] == "val/mAP@10"
+    report = (out / "report.md").read_text()
+    assert "| DSH |" in report and "| MIRROR |" in report
 
 
 def _select(config: dict, dotted: str) -> object:
