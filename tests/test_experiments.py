@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 from ash_process import run_ash
+from omegaconf import OmegaConf
 
 from ash_lightning.report import build_report
 from ash_lightning.run.config_check import validate_config
@@ -100,18 +101,12 @@ def test_the_tuned_comparison_reruns_each_best_trial_with_seeds(tmp_path):
         ]
         assert [run["seed"] for run in seeds] == [0, 1]
         for run in seeds:
-            config = run["config"]
+            config = OmegaConf.create(run["config"])
             for key in keys:
-                assert _select(config, key) == pytest.approx(best[key]), (method, key)
+                assert OmegaConf.select(config, key) == pytest.approx(best[key]), (method, key)
             assert run["selection"]["monitor"] == "val/mAP@10"
     report = (out / "report.md").read_text()
     assert "| DSH |" in report and "| MIRROR |" in report
-
-
-def _select(config: dict, dotted: str) -> object:
-    for part in dotted.split("."):
-        config = config[part]
-    return config
 
 
 @pytest.mark.slow
