@@ -3,6 +3,7 @@
 import json
 import os
 import re
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -207,3 +208,50 @@ def test_every_tuned_method_composes_and_trains_from_scratch_with_the_recipe_tha
         if not name.endswith("_pretrained") and name not in {"ath", "mirror", "agdh"}:
             assert cfg.loss._target_ == "ash_lightning.losses.InBatchPairs", name
             assert cfg.model.head.batch_norm is True and cfg.data.batch_size == 64, name
+
+
+def _search_folder(root: Path, trials: list[tuple[float, float, float]]) -> Path:
+    """A tuned method's search folder as the Optuna sweeper leaves it: (lr, r, score) a trial."""
+    params = {"optimizer.lr": "tag(log, interval(1e-5, 1e-2))", "r": "interval(0.1, 0.9)"}
+    for number, (lr, r, score) in enumerate(trials):
+        trial = root / "search" / str(number)
+        (trial / ".hydra").mkdir(parents=True)
+        task = [f"optimizer.lr={lr}", f"r={r}", "system=drh", "bits=12"]
+        hydra = {"hydra": {"sweeper": {"params": params}, "overrides": {"task": task}}}
+        (trial / ".hydra" / "hydra.yaml").write_text(yaml.safe_dump(hydra))
+        (trial / "results.json").write_text(json.dumps({"selection": {"score": score}}))
+    return root / "search"
+
+
+def _paired_trials(*folders: Path) -> subprocess.CompletedProcess[str]:
+    script = Path(__file__).parents[1] / "experiments" / "paired_trials.py"
+    return subprocess.run(
+        [sys.executable, str(script), *map(str, folders)], capture_output=True, text=True
+    )
+
+
+def test_paired_trials_compare_only_the_settings_both_methods_ran(tmp_path):
+    first = _search_folder(
+        tmp_path / "ash_l", [(1e-3, 0.5, 0.80), (2e-4, 0.3, 0.70), (5e-3, 0.2, 0.60)]
+    )
+    second = _search_folder(
+        tmp_path / "drh", [(2e-4, 0.3, 0.75), (1e-3, 0.5, 0.78), (1e-3, 0.4, 0.99)]
+    )
+    result = _paired_trials(first, second)
+    assert result.returncode == 0, result.stderr
+    differences = [0.80 - 0.78, 0.70 - 0.75]
+    mean, std = statistics.fmean(differences), statistics.stdev(differences)
+    summary = f"ash_l - drh: {mean:+.3f} ± {std:.3f} over 2 shared settings; ash_l ahead in 1 of 2"
+    assert result.stdout.rstrip().endswith(summary)
+    assert "| optimizer.lr=0.001, r=0.5 | 0.800 | 0.780 | +0.020 |" in result.stdout
+
+
+def test_paired_trials_name_what_is_missing(tmp_path):
+    first = _search_folder(tmp_path / "ash_l", [(1e-3, 0.5, 0.80)])
+    second = _search_folder(tmp_path / "drh", [(2e-4, 0.3, 0.75)])
+    assert "share no searched setting" in _paired_trials(first, second).stderr
+    empty = tmp_path / "dpsh" / "search"
+    empty.mkdir(parents=True)
+    result = _paired_trials(first, empty)
+    assert result.returncode == 1
+    assert f"no finished trial (*/results.json) under {empty}" in result.stderr

@@ -1,0 +1,73 @@
+"""Pair the validation trials of two tuned methods that ran the same searched values.
+
+The equal-budget search of experiments/tuned_comparison.sh seeds its sampler, so two methods
+with the same search space are proposed the same start-up trials (and, for ASH-L and DRH, all
+12). Their val/mAP@10 on those shared settings differ only by the method, which makes the
+paired difference a sharper test of the attention than the two best rows. This prints each
+shared setting's scores and the difference's mean ± std over them:
+
+python experiments/paired_trials.py multirun/tuned/ash_l/search multirun/tuned/drh/search
+"""
+
+import sys
+from pathlib import Path
+
+from omegaconf import OmegaConf
+
+from ash_lightning.report.markdown import markdown_table
+from ash_lightning.report.stats import Stats
+from ash_lightning.run.results_file import RESULTS_FILENAME, read_results
+
+Setting = tuple[tuple[str, str], ...]
+
+
+def _searched_values(trial: Path) -> Setting:
+    """The trial's values of the parameters its sweeper searched, as its overrides spell them."""
+    hydra = OmegaConf.load(trial / ".hydra" / "hydra.yaml").hydra
+    task = dict(str(override).split("=", 1) for override in hydra.overrides.task)
+    return tuple((str(key), task[str(key)]) for key in sorted(hydra.sweeper.params))
+
+
+def trial_scores(search: Path) -> dict[Setting, float]:
+    """Each finished trial's selected validation score, by its searched values.
+
+    Raises:
+        SystemExit: ``search`` holds no finished trial.
+    """
+    trials = sorted(path.parent for path in search.glob(f"*/{RESULTS_FILENAME}"))
+    if not trials:
+        raise SystemExit(f"no finished trial (*/{RESULTS_FILENAME}) under {search}")
+    return {_searched_values(trial): read_results(trial)["selection"]["score"] for trial in trials}
+
+
+def main(first: Path, second: Path) -> None:
+    """Print the shared settings' scores and the first method's paired lead over the second."""
+    scores_a, scores_b = trial_scores(first), trial_scores(second)
+    shared = [setting for setting in scores_a if setting in scores_b]
+    if not shared:
+        raise SystemExit(f"{first} and {second} share no searched setting")
+    name_a, name_b = first.parent.name, second.parent.name
+    differences = [scores_a[setting] - scores_b[setting] for setting in shared]
+    rows = [
+        [
+            ", ".join(f"{key}={float(value):.2g}" for key, value in setting),
+            f"{scores_a[setting]:.3f}",
+            f"{scores_b[setting]:.3f}",
+            f"{difference:+.3f}",
+        ]
+        for setting, difference in zip(shared, differences, strict=True)
+    ]
+    header = ["searched values", f"{name_a} val", f"{name_b} val", "difference"]
+    print(markdown_table(header, rows))
+    lead = Stats.of(differences)
+    ahead = sum(difference > 0 for difference in differences)
+    print(
+        f"\n{name_a} - {name_b}: {lead.mean:+.3f} ± {lead.std:.3f} over {lead.n} shared "
+        f"settings; {name_a} ahead in {ahead} of {lead.n}"
+    )
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3:
+        raise SystemExit("usage: python experiments/paired_trials.py SEARCH_DIR SEARCH_DIR")
+    main(Path(sys.argv[1]), Path(sys.argv[2]))
