@@ -223,21 +223,21 @@ def _search_folder(root: Path, trials: list[tuple[float, float, float]]) -> Path
     return root / "search"
 
 
-def _paired_trials(*folders: Path) -> subprocess.CompletedProcess[str]:
-    script = Path(__file__).parents[1] / "experiments" / "paired_trials.py"
+def _search_trials(*folders: Path) -> subprocess.CompletedProcess[str]:
+    script = Path(__file__).parents[1] / "experiments" / "search_trials.py"
     return subprocess.run(
         [sys.executable, str(script), *map(str, folders)], capture_output=True, text=True
     )
 
 
-def test_paired_trials_compare_only_the_settings_both_methods_ran(tmp_path):
+def test_search_trials_compare_only_the_settings_both_methods_ran(tmp_path):
     first = _search_folder(
         tmp_path / "ash_l", [(1e-3, 0.5, 0.80), (2e-4, 0.3, 0.70), (5e-3, 0.2, 0.60)]
     )
     second = _search_folder(
         tmp_path / "drh", [(2e-4, 0.3, 0.75), (1e-3, 0.5, 0.78), (1e-3, 0.4, 0.99)]
     )
-    result = _paired_trials(first, second)
+    result = _search_trials(first, second)
     assert result.returncode == 0, result.stderr
     differences = [0.80 - 0.78, 0.70 - 0.75]
     mean, std = statistics.fmean(differences), statistics.stdev(differences)
@@ -246,12 +246,22 @@ def test_paired_trials_compare_only_the_settings_both_methods_ran(tmp_path):
     assert "| optimizer.lr=0.001, r=0.5 | 0.800 | 0.780 | +0.020 |" in result.stdout
 
 
-def test_paired_trials_name_what_is_missing(tmp_path):
+def test_search_trials_list_one_search_best_first(tmp_path):
+    search = _search_folder(tmp_path / "dpsh", [(1e-3, 0.5, 0.70), (2e-4, 0.3, 0.75)])
+    result = _search_trials(search)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[2:] == [
+        "| optimizer.lr=0.0002, r=0.3 | 0.750 |",
+        "| optimizer.lr=0.001, r=0.5 | 0.700 |",
+    ]
+
+
+def test_search_trials_name_what_is_missing(tmp_path):
     first = _search_folder(tmp_path / "ash_l", [(1e-3, 0.5, 0.80)])
     second = _search_folder(tmp_path / "drh", [(2e-4, 0.3, 0.75)])
-    assert "share no searched setting" in _paired_trials(first, second).stderr
+    assert "share no searched setting" in _search_trials(first, second).stderr
     empty = tmp_path / "dpsh" / "search"
     empty.mkdir(parents=True)
-    result = _paired_trials(first, empty)
+    result = _search_trials(first, empty)
     assert result.returncode == 1
     assert f"no finished trial (*/results.json) under {empty}" in result.stderr

@@ -1,12 +1,17 @@
-"""Pair the validation trials of two tuned methods that ran the same searched values.
+"""The validation trials of a tuned method's search, alone or paired with another method's.
 
-The equal-budget search of experiments/tuned_comparison.sh seeds its sampler, so two methods
-with the same search space are proposed the same start-up trials (and, for ASH-L and DRH, all
-12). Their val/mAP@10 on those shared settings differ only by the method, which makes the
-paired difference a sharper test of the attention than the two best rows. This prints each
-shared setting's scores and the difference's mean ± std over them:
+One search folder of experiments/tuned_comparison.sh: each trial's searched values and
+selected val/mAP@10, best first, the source of the READMEs' statements about which settings
+scored what.
 
-python experiments/paired_trials.py multirun/tuned/ash_l/search multirun/tuned/drh/search
+Two folders: the trials that ran the same searched values. The search seeds its sampler, so
+two methods with the same search space are proposed the same start-up trials (and, for ASH-L
+and DRH, all 12). Their scores on those shared settings differ only by the method, which makes
+the paired difference a sharper test of the attention than the two best rows. This prints
+each shared setting's scores and the difference's mean ± std over them:
+
+python experiments/search_trials.py multirun/tuned/dpsh/search
+python experiments/search_trials.py multirun/tuned/ash_l/search multirun/tuned/drh/search
 """
 
 import sys
@@ -40,7 +45,18 @@ def trial_scores(search: Path) -> dict[Setting, float]:
     return {_searched_values(trial): read_results(trial)["selection"]["score"] for trial in trials}
 
 
-def main(first: Path, second: Path) -> None:
+def _label(setting: Setting) -> str:
+    return ", ".join(f"{key}={float(value):.2g}" for key, value in setting)
+
+
+def list_trials(search: Path) -> None:
+    """Print one search's trials, best validation score first."""
+    best_first = sorted(trial_scores(search).items(), key=lambda trial: trial[1], reverse=True)
+    rows = [[_label(setting), f"{score:.3f}"] for setting, score in best_first]
+    print(markdown_table(["searched values", f"{search.parent.name} val"], rows))
+
+
+def compare_trials(first: Path, second: Path) -> None:
     """Print the shared settings' scores and the first method's paired lead over the second."""
     scores_a, scores_b = trial_scores(first), trial_scores(second)
     shared = [setting for setting in scores_a if setting in scores_b]
@@ -50,7 +66,7 @@ def main(first: Path, second: Path) -> None:
     differences = [scores_a[setting] - scores_b[setting] for setting in shared]
     rows = [
         [
-            ", ".join(f"{key}={float(value):.2g}" for key, value in setting),
+            _label(setting),
             f"{scores_a[setting]:.3f}",
             f"{scores_b[setting]:.3f}",
             f"{difference:+.3f}",
@@ -68,6 +84,9 @@ def main(first: Path, second: Path) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
-        raise SystemExit("usage: python experiments/paired_trials.py SEARCH_DIR SEARCH_DIR")
-    main(Path(sys.argv[1]), Path(sys.argv[2]))
+    if len(sys.argv) == 2:
+        list_trials(Path(sys.argv[1]))
+    elif len(sys.argv) == 3:
+        compare_trials(Path(sys.argv[1]), Path(sys.argv[2]))
+    else:
+        raise SystemExit("usage: python experiments/search_trials.py SEARCH_DIR [SEARCH_DIR]")
