@@ -210,13 +210,21 @@ def test_every_tuned_method_composes_and_trains_from_scratch_with_the_recipe_tha
             assert cfg.model.head.batch_norm is True and cfg.data.batch_size == 64, name
 
 
-def _search_folder(root: Path, trials: list[tuple[float, float, float]]) -> Path:
-    """A tuned method's search folder as the Optuna sweeper leaves it: (lr, r, score) a trial."""
+def _search_folder(
+    root: Path, trials: list[tuple[float, float, float]], margins: list[float] | None = None
+) -> Path:
+    """A tuned method's search folder as the Optuna sweeper leaves it: (lr, r, score) a trial.
+
+    With ``margins``, each trial also sets ``loss.margin``, as a search that sweeps it from the
+    command line does: the trial's configured sweeper ``params`` do not name it.
+    """
     params = {"optimizer.lr": "tag(log, interval(1e-5, 1e-2))", "r": "interval(0.1, 0.9)"}
     for number, (lr, r, score) in enumerate(trials):
         trial = root / "search" / str(number)
         (trial / ".hydra").mkdir(parents=True)
         task = [f"optimizer.lr={lr}", f"r={r}", "system=drh", "bits=12"]
+        if margins is not None:
+            task.append(f"loss.margin={margins[number]}")
         hydra = {"hydra": {"sweeper": {"params": params}, "overrides": {"task": task}}}
         (trial / ".hydra" / "hydra.yaml").write_text(yaml.safe_dump(hydra))
         (trial / "results.json").write_text(json.dumps({"selection": {"score": score}}))
@@ -254,6 +262,26 @@ def test_search_trials_list_one_search_best_first(tmp_path):
         "| optimizer.lr=0.0002, r=0.3 | 0.750 |",
         "| optimizer.lr=0.001, r=0.5 | 0.700 |",
     ]
+
+
+def test_search_trials_list_values_swept_from_the_command_line(tmp_path):
+    search = _search_folder(
+        tmp_path / "mirror", [(1e-3, 0.5, 0.70), (2e-4, 0.5, 0.75)], margins=[0.25, 0.48]
+    )
+    unfinished = _search_trials(search)
+    assert unfinished.returncode == 0, unfinished.stderr
+    expected = [
+        "| loss.margin=0.48, optimizer.lr=0.0002, r=0.5 | 0.750 |",
+        "| loss.margin=0.25, optimizer.lr=0.001, r=0.5 | 0.700 |",
+    ]
+    assert unfinished.stdout.splitlines()[2:] == expected
+    best = {"optimizer.lr": 2e-4, "loss.margin": 0.48, "r": 0.5}
+    (search / "optimization_results.yaml").write_text(
+        yaml.safe_dump({"name": "optuna", "best_params": best, "best_value": 0.75})
+    )
+    finished = _search_trials(search)
+    assert finished.returncode == 0, finished.stderr
+    assert finished.stdout.splitlines()[2:] == expected
 
 
 def test_search_trials_name_what_is_missing(tmp_path):
