@@ -26,27 +26,19 @@ from ash_lightning.run.results_file import RESULTS_FILENAME, read_results
 Setting = tuple[tuple[str, str], ...]
 
 
-def _task_overrides(trial: Path) -> dict[str, str]:
-    """The trial's task overrides (its searched values among them), key to value as spelled."""
-    hydra = OmegaConf.load(trial / ".hydra" / "hydra.yaml").hydra
-    return dict(str(override).split("=", 1) for override in hydra.overrides.task)
-
-
-def _searched_keys(search: Path, trials: list[Path]) -> list[str]:
-    """The parameters the search varied.
+def _searched_keys(search: Path, params: list[str], overrides: list[dict[str, str]]) -> list[str]:
+    """The parameters the search varied, given its sweeper's ``params`` and each trial's overrides.
 
     The sweeper's configured ``params`` miss the ones swept from the command line (mirror
     attention's ``loss.margin=interval(...)``). A finished search names them all in its
     ``optimization_results.yaml``; an unfinished one is read from its trials: a task override
     whose value differs between them was searched.
     """
-    params = OmegaConf.load(trials[0] / ".hydra" / "hydra.yaml").hydra.sweeper.params
-    keys = {str(key) for key in params}
+    keys = set(params)
     results = search / "optimization_results.yaml"
     if results.is_file():
         keys |= {str(key) for key in OmegaConf.load(results).best_params}
     else:
-        overrides = [_task_overrides(trial) for trial in trials]
         keys |= {key for key in overrides[0] if len({task.get(key) for task in overrides}) > 1}
     return sorted(keys)
 
@@ -60,13 +52,13 @@ def trial_scores(search: Path) -> dict[Setting, float]:
     trials = sorted(path.parent for path in search.glob(f"*/{RESULTS_FILENAME}"))
     if not trials:
         raise SystemExit(f"no finished trial (*/{RESULTS_FILENAME}) under {search}")
-    keys = _searched_keys(search, trials)
-    scores: dict[Setting, float] = {}
-    for trial in trials:
-        task = _task_overrides(trial)
-        setting = tuple((key, task[key]) for key in keys)
-        scores[setting] = read_results(trial)["selection"]["score"]
-    return scores
+    hydras = [OmegaConf.load(trial / ".hydra" / "hydra.yaml").hydra for trial in trials]
+    overrides = [dict(str(item).split("=", 1) for item in hydra.overrides.task) for hydra in hydras]
+    keys = _searched_keys(search, [str(key) for key in hydras[0].sweeper.params], overrides)
+    return {
+        tuple((key, task[key]) for key in keys): read_results(trial)["selection"]["score"]
+        for trial, task in zip(trials, overrides, strict=True)
+    }
 
 
 def _label(setting: Setting) -> str:
