@@ -17,6 +17,8 @@
 #      OUT_DIR/<method>/best, each seed tested once by its best-validation checkpoint.
 # Then one report over every OUT_DIR/*/best, also of earlier calls with other METHODS, into
 # OUT_DIR/report.md (`python -m ash_lightning.report --out OUT_DIR OUT_DIR/*/best`).
+# SEARCH holds overrides for the searches only, never the seeded reruns: for example
+# SEARCH='r=interval(0.025,0.225)' searches r over other values than hparams_search=optuna's.
 # One failing method is reported and the others go on; the exit status is 1 if any failed.
 set -uo pipefail
 out=${1:?usage: experiments/tuned_comparison.sh OUT_DIR [overrides...]}
@@ -24,6 +26,7 @@ shift
 python=${PYTHON:-python}
 trials=${TRIALS:-12}
 seeds=${SEEDS:-0,1,2}
+read -r -a search_only <<<"${SEARCH:-}"
 declare -A methods=(
   [ash_u]="model=ash_u loss=in_batch_contrastive recipe=from_scratch"
   [ash_l]="model=ash_l loss=in_batch_contrastive recipe=from_scratch"
@@ -66,7 +69,7 @@ for name in $order; do
   started=$(date +%s)
   search="$out/$name/search"
   # shellcheck disable=SC2086  # $spec and the search space hold several overrides
-  if ! "$python" -m ash_lightning hparams_search=optuna $spec ${space[$name]:-} "hydra.sweeper.n_trials=$trials" \
+  if ! "$python" -m ash_lightning hparams_search=optuna $spec ${space[$name]:-} "${search_only[@]}" "hydra.sweeper.n_trials=$trials" \
       "hydra.sweep.dir=$search" trainer.enable_progress_bar=false "$@" >"$out/$name.search.log" 2>&1; then
     echo "FAILED $name: search (see $out/$name.search.log)"; failed=1; continue
   fi

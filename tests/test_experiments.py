@@ -87,15 +87,18 @@ def test_the_tuned_comparison_reruns_each_best_trial_with_seeds(tmp_path):
             "TRIALS": "2",
             "SEEDS": "0,1",
             "METHODS": "dsh mirror",
+            "SEARCH": "optimizer.lr=tag(log,interval(0.0001,0.0002))",
         },
     )
     assert result.returncode == 0, result.stdout + result.stderr
     # DSH's loss reads no r, so r is not searched; mirror attention's margin is searched instead.
+    # SEARCH narrows the learning rate of the searches; the seeded reruns take the best value.
     searched = {"dsh": ["optimizer.lr", "optimizer.weight_decay"], "mirror": ["loss.margin"]}
     for method, keys in searched.items():
         results = out / method / "search" / "optimization_results.yaml"
         best = yaml.safe_load(results.read_text())["best_params"]
         assert "r" not in best and set(keys) <= set(best), method
+        assert 1e-4 <= best["optimizer.lr"] <= 2e-4, method
         seeds = [
             json.loads(path.read_text())
             for path in sorted((out / method / "best").glob("*/results.json"))
@@ -103,7 +106,7 @@ def test_the_tuned_comparison_reruns_each_best_trial_with_seeds(tmp_path):
         assert [run["seed"] for run in seeds] == [0, 1]
         for run in seeds:
             config = OmegaConf.create(run["config"])
-            for key in keys:
+            for key in [*keys, "optimizer.lr"]:
                 assert OmegaConf.select(config, key) == pytest.approx(best[key]), (method, key)
             assert run["selection"]["monitor"] == "val/mAP@10"
     report = (out / "report.md").read_text()
