@@ -17,8 +17,8 @@
 #      OUT_DIR/<method>/best, each seed tested once by its best-validation checkpoint.
 # Then one report over every OUT_DIR/*/best, also of earlier calls with other METHODS, into
 # OUT_DIR/report.md (`python -m ash_lightning.report --out OUT_DIR OUT_DIR/*/best`).
-# SEARCH holds overrides for the searches only, never the seeded reruns: for example
-# SEARCH='r=interval(0.025,0.225)' searches r over other values than hparams_search=optuna's.
+# SEARCH holds overrides for the searches only, never the seeded reruns, and wins over the
+# search space below: for example SEARCH='r=interval(0.2,0.4)' searches r over other values.
 # One failing method is reported and the others go on; the exit status is 1 if any failed.
 set -uo pipefail
 out=${1:?usage: experiments/tuned_comparison.sh OUT_DIR [overrides...]}
@@ -54,12 +54,19 @@ declare -A methods=(
 # loss); mirror attention's own margin instead; nothing for DPSH's and AGDH's likelihoods and
 # DSH's loss, which read neither (DSH's margin stays its paper's 2K).
 no_r="~hydra.sweeper.params.r"
+# ATH's released distance is a per-bit mean, at most 4 at every K, and its margin is r K: a
+# fixed range of r would mean other margins at each K (at K = 48, r of 0.1-0.9 puts every margin
+# out of the distance's reach). Its r is searched over the margins r K of 1.2-10.8 at every K,
+# which is r of 0.1-0.9 at K = 12, where its K = 12 results were searched.
+# shellcheck disable=SC2086  # ATH's overrides, as below
+bits=$("$python" -m ash_lightning ${methods[ath]} "$@" --cfg job --package bits) || exit 2
 declare -A space=(
   [dpsh]=$no_r [dpsh_a]=$no_r [dsh]=$no_r [dsh_a]=$no_r [agdh]=$no_r
   [dpsh_pretrained]=$no_r [dpsh_a_pretrained]=$no_r [dsh_pretrained]=$no_r
   [dsh_a_pretrained]=$no_r [agdh_pretrained]=$no_r
   [mirror]="$no_r loss.margin=interval(0.05,0.5)"
   [mirror_pretrained]="$no_r loss.margin=interval(0.05,0.5)"
+  [ath]=$(awk -v k="$bits" 'BEGIN { printf "r=interval(%g,%g)", 1.2 / k, 10.8 / k }')
 )
 order=${METHODS:-ash_u ash_l dpsh dpsh_a dsh dsh_a drh ath mirror agdh ash_pretrained pretrained dpsh_pretrained dpsh_a_pretrained dsh_pretrained dsh_a_pretrained drh_pretrained ash_l_pretrained mirror_pretrained agdh_pretrained ath_pretrained}
 failed=0

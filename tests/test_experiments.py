@@ -190,7 +190,7 @@ def test_the_search_drops_r_exactly_where_the_loss_ignores_it(tiny_config):
     script = (Path(__file__).parents[1] / "experiments" / "tuned_comparison.sh").read_text()
     no_r = re.search(r"^no_r=.*$", script, re.M)
     assert no_r is not None
-    space = _bash_array(script, "space", preamble=no_r.group(0))
+    space = _bash_array(script, "space", preamble=f"{no_r.group(0)}\nbits=12")
     assert set(space) <= set(rows)
     for name, overrides in rows.items():
         losses = [tiny_config(*overrides.split(), f"r={r}", shallow=True).loss for r in (0.3, 0.7)]
@@ -198,6 +198,36 @@ def test_the_search_drops_r_exactly_where_the_loss_ignores_it(tiny_config):
         assert reads_r == ("~hydra.sweeper.params.r" not in space.get(name, "")), name
         if "loss.margin=" in space.get(name, ""):
             assert "margin" in losses[0], name
+
+
+@pytest.mark.parametrize(("bits", "interval"), [(None, "0.1,0.9"), ("48", "0.025,0.225")])
+def test_ath_searches_the_same_margins_r_k_at_every_k(tmp_path, bits, interval):
+    # A stand-in interpreter logs each call; it composes the configuration for real (that is
+    # where the script reads K) and answers the best-trial query with a fixed value.
+    log = tmp_path / "calls.log"
+    stand_in = tmp_path / "python"
+    stand_in.write_text(
+        "#!/usr/bin/env bash\n"
+        f'echo "$*" >> {log}\n'
+        f'case "$*" in *--cfg*) exec {sys.executable} "$@" ;;\n'
+        "  -c*) echo optimizer.lr=0.001 ;;\nesac\n"
+    )
+    stand_in.chmod(0o755)
+    script = Path(__file__).parents[1] / "experiments" / "tuned_comparison.sh"
+    overrides = [] if bits is None else [f"bits={bits}"]
+    result = subprocess.run(
+        ["bash", str(script), str(tmp_path / "tuned"), *overrides],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHON": str(stand_in), "METHODS": "ath ath_pretrained"},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    searches = [line for line in log.read_text().splitlines() if "hparams_search=optuna" in line]
+    assert len(searches) == 2
+    ath, ath_pretrained = searches
+    assert f"r=interval({interval})" in ath.split()
+    # The pretrained ATH counts differing bits, so r K is a share of the K bits at every K.
+    assert "r=interval(" not in ath_pretrained
 
 
 def test_every_tuned_method_composes_and_trains_from_scratch_with_the_recipe_that_learns(
