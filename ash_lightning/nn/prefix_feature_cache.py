@@ -19,6 +19,7 @@ import torch
 from torch import nn
 
 from ash_lightning.data.image_tensors import to_network_input
+from ash_lightning.data.sigterm_unwinds import sigterm_unwinds
 from ash_lightning.nn.efficientnet_trunk import EfficientNetTrunk
 from ash_lightning.nn.weights_digest import weights_sha256
 
@@ -102,23 +103,24 @@ def _write(path: Path, count: int, chunks: Iterator[np.ndarray]) -> None:
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        first = next(chunks)
-        stored = np.lib.format.open_memmap(
-            temporary, mode="w+", dtype=np.float32, shape=(count, *first.shape[1:])
-        )
-        stored[: len(first)] = first
-        start = len(first)
-        for chunk in chunks:
-            stored[start : start + len(chunk)] = chunk
-            start += len(chunk)
-        stored.flush()
-        del stored
-        with open(temporary, "rb+") as file:
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
+    with sigterm_unwinds():
+        try:
+            first = next(chunks)
+            stored = np.lib.format.open_memmap(
+                temporary, mode="w+", dtype=np.float32, shape=(count, *first.shape[1:])
+            )
+            stored[: len(first)] = first
+            start = len(first)
+            for chunk in chunks:
+                stored[start : start + len(chunk)] = chunk
+                start += len(chunk)
+            stored.flush()
+            del stored
+            with open(temporary, "rb+") as file:
+                os.fsync(file.fileno())
+            os.replace(temporary, path)
+        finally:
+            temporary.unlink(missing_ok=True)
 
 
 def cached_prefix_features(

@@ -1,8 +1,10 @@
 import numpy as np
 import pytest
 import torch
+from sigterm_process import sigterm_when_ready
 
 from ash_lightning.data.image_tensors import to_network_input
+from ash_lightning.data.sigterm_unwinds import EXIT_STATUS
 from ash_lightning.nn import ASHAttention, EfficientNetTrunk, prefix_feature_cache
 from ash_lightning.nn.prefix_feature_cache import cached_prefix_features, features_key
 from ash_lightning.shallow import PretrainedFeatures
@@ -117,3 +119,22 @@ def test_the_key_follows_the_views_and_keeps_the_plain_key(trunk):
 def test_no_images_is_one_clear_error(trunk, tmp_path):
     with pytest.raises(ValueError, match="no images to encode"):
         cached_prefix_features(_images()[:0], trunk, 2, tmp_path)
+
+
+def test_a_write_stopped_by_sigterm_leaves_nothing_behind(tmp_path):
+    snippet = """
+    import sys, time
+    from pathlib import Path
+    import numpy as np
+    from ash_lightning.nn.prefix_feature_cache import _write
+
+    def chunks():
+        yield np.zeros((2, 4, 1, 1), np.float32)
+        print("ready", flush=True)
+        time.sleep(60)
+        yield np.zeros((2, 4, 1, 1), np.float32)
+
+    _write(Path(sys.argv[1]) / "features.npy", 4, chunks())
+    """
+    assert sigterm_when_ready(snippet, str(tmp_path)) == EXIT_STATUS
+    assert list(tmp_path.iterdir()) == []

@@ -23,6 +23,7 @@ from ash_lightning.data.manifest.preprocessing import (
     preprocess,
 )
 from ash_lightning.data.mapped_rows import RELEASE_EVERY_BYTES, release_pages
+from ash_lightning.data.sigterm_unwinds import sigterm_unwinds
 
 CACHE_FORMAT_VERSION = 3  # 2: 16-bit grey scaled, no longer clipped; 3: EXIF orientation applied
 
@@ -221,7 +222,8 @@ def _build_cache(
 ) -> CachedImages:
     """Decode into temporaries, then move the array and (last) the metadata into place.
 
-    On any failure every temporary is removed, so no half-written file remains.
+    On any failure every temporary is removed, so no half-written file remains (and on
+    SIGTERM, under :func:`sigterm_unwinds`).
     """
     settings = fill_args[2]
     cache_dir = npy.parent
@@ -318,7 +320,8 @@ def load_images(
         "channels": channels,
         "crop_border": crop_border,
     }
-    return _build_cache(npy, meta_file, key, meta, fill_args)
+    with sigterm_unwinds():
+        return _build_cache(npy, meta_file, key, meta, fill_args)
 
 
 def reordered(cached: CachedImages, order: np.ndarray) -> np.ndarray:
@@ -352,14 +355,15 @@ def reordered(cached: CachedImages, order: np.ndarray) -> np.ndarray:
         except (OSError, ValueError):
             pass
     temporary: Path | None = None
-    try:
-        with _cache_writes(npy.parent):
-            temporary = _temporary(npy.parent, npy.stem, ".npy.tmp")
-            out = _allocated_memmap(temporary, shape)
-            _copy_rows(out, cached.images, order)
-            del out
-            os.replace(temporary, npy)
-    finally:
-        if temporary is not None:
-            temporary.unlink(missing_ok=True)
+    with sigterm_unwinds():
+        try:
+            with _cache_writes(npy.parent):
+                temporary = _temporary(npy.parent, npy.stem, ".npy.tmp")
+                out = _allocated_memmap(temporary, shape)
+                _copy_rows(out, cached.images, order)
+                del out
+                os.replace(temporary, npy)
+        finally:
+            if temporary is not None:
+                temporary.unlink(missing_ok=True)
     return np.load(npy, mmap_mode="r")

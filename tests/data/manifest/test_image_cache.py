@@ -4,10 +4,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
+from sigterm_process import sigterm_when_ready
 
 from ash_lightning.data.manifest import image_cache
 from ash_lightning.data.manifest.image_cache import CachedImages, load_images, reordered
 from ash_lightning.data.manifest.preprocessing import BadImageError
+from ash_lightning.data.sigterm_unwinds import EXIT_STATUS
 
 NAMES = ("a.png", "b.jpg", "sub/c.png", "d.png")
 
@@ -183,3 +185,38 @@ def test_reordered_rows_are_written_once_in_chunks(root: Path, tmp_path: Path) -
     assert again.filename == ordered.filename
     in_memory = reordered(load(root, None), order)
     np.testing.assert_array_equal(in_memory, cached.images[order])
+
+
+STOPPED_WRITE = """
+import sys, time
+from pathlib import Path
+from ash_lightning.data.manifest import image_cache
+
+root, cache, stage = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+names = ["a.png", "b.jpg", "sub/c.png", "d.png"]
+if stage == "reorder":
+    cached = image_cache.load_images(root, names, 16, cache_dir=cache)
+slow = getattr(image_cache, {"decode": "_decode_or_error", "reorder": "_copy_rows"}[stage])
+
+def announce_then_wait(*arguments):
+    print("ready", flush=True)
+    time.sleep(2)
+    return slow(*arguments)
+
+setattr(image_cache, slow.__name__, announce_then_wait)
+if stage == "decode":
+    image_cache.load_images(root, names, 16, cache_dir=cache, num_threads=1)
+else:
+    image_cache.reordered(cached, [3, 2, 1, 0])
+"""
+
+
+@pytest.mark.parametrize("stage", ["decode", "reorder"])
+def test_a_write_stopped_by_sigterm_leaves_no_temporary(
+    root: Path, tmp_path: Path, stage: str
+) -> None:
+    cache = tmp_path / "cache"
+    status = sigterm_when_ready(STOPPED_WRITE, str(root), str(cache), stage)
+    assert status == EXIT_STATUS
+    left = {path.suffix for path in cache.iterdir()} if cache.exists() else set()
+    assert left == (set() if stage == "decode" else {".npy", ".json"})
