@@ -58,17 +58,22 @@ no_r="~hydra.sweeper.params.r"
 # fixed range of r would mean other margins at each K (at K = 48, r of 0.1-0.9 puts every margin
 # out of the distance's reach). Its r is searched over the margins r K of 1.2-10.8 at every K,
 # which is r of 0.1-0.9 at K = 12, where its K = 12 results were searched.
-# shellcheck disable=SC2086  # ATH's overrides, as below
-bits=$("$python" -m ash_lightning ${methods[ath]} "$@" --cfg job --package bits) || exit 2
+order=${METHODS:-ash_u ash_l dpsh dpsh_a dsh dsh_a drh ath mirror agdh ash_pretrained pretrained dpsh_pretrained dpsh_a_pretrained dsh_pretrained dsh_a_pretrained drh_pretrained ash_l_pretrained mirror_pretrained agdh_pretrained ath_pretrained}
+# K is composed with ATH's overrides only when ATH runs: other methods' overrides need not fit it.
+ath_space=
+if [[ " $order " == *" ath "* ]]; then
+  # shellcheck disable=SC2086  # ATH's overrides, as below
+  bits=$("$python" -m ash_lightning ${methods[ath]} "$@" --cfg job --package bits) || exit 2
+  ath_space=$(awk -v k="$bits" 'BEGIN { printf "r=interval(%g,%g)", 1.2 / k, 10.8 / k }')
+fi
 declare -A space=(
   [dpsh]=$no_r [dpsh_a]=$no_r [dsh]=$no_r [dsh_a]=$no_r [agdh]=$no_r
   [dpsh_pretrained]=$no_r [dpsh_a_pretrained]=$no_r [dsh_pretrained]=$no_r
   [dsh_a_pretrained]=$no_r [agdh_pretrained]=$no_r
   [mirror]="$no_r loss.margin=interval(0.05,0.5)"
   [mirror_pretrained]="$no_r loss.margin=interval(0.05,0.5)"
-  [ath]=$(awk -v k="$bits" 'BEGIN { printf "r=interval(%g,%g)", 1.2 / k, 10.8 / k }')
+  [ath]=$ath_space
 )
-order=${METHODS:-ash_u ash_l dpsh dpsh_a dsh dsh_a drh ath mirror agdh ash_pretrained pretrained dpsh_pretrained dpsh_a_pretrained dsh_pretrained dsh_a_pretrained drh_pretrained ash_l_pretrained mirror_pretrained agdh_pretrained ath_pretrained}
 failed=0
 mkdir -p "$out"
 for name in $order; do

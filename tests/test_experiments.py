@@ -190,7 +190,8 @@ def test_the_search_drops_r_exactly_where_the_loss_ignores_it(tiny_config):
     script = (Path(__file__).parents[1] / "experiments" / "tuned_comparison.sh").read_text()
     no_r = re.search(r"^no_r=.*$", script, re.M)
     assert no_r is not None
-    space = _bash_array(script, "space", preamble=f"{no_r.group(0)}\nbits=12")
+    preamble = f"{no_r.group(0)}\nath_space='r=interval(0.1,0.9)'"
+    space = _bash_array(script, "space", preamble=preamble)
     assert set(space) <= set(rows)
     for name, overrides in rows.items():
         losses = [tiny_config(*overrides.split(), f"r={r}", shallow=True).loss for r in (0.3, 0.7)]
@@ -200,10 +201,12 @@ def test_the_search_drops_r_exactly_where_the_loss_ignores_it(tiny_config):
             assert "margin" in losses[0], name
 
 
-@pytest.mark.parametrize(("bits", "interval"), [(None, "0.1,0.9"), ("48", "0.025,0.225")])
-def test_ath_searches_the_same_margins_r_k_at_every_k(tmp_path, bits, interval):
-    # A stand-in interpreter logs each call; it composes the configuration for real (that is
-    # where the script reads K) and answers the best-trial query with a fixed value.
+def _tuned_comparison_calls(tmp_path: Path, methods: str, *overrides: str) -> list[str]:
+    """The interpreter calls of ``tuned_comparison.sh`` (METHODS=``methods``), one line each.
+
+    A stand-in interpreter logs each call; it composes the configuration for real (that is
+    where the script reads K) and answers the best-trial query with a fixed value.
+    """
     log = tmp_path / "calls.log"
     stand_in = tmp_path / "python"
     stand_in.write_text(
@@ -214,20 +217,33 @@ def test_ath_searches_the_same_margins_r_k_at_every_k(tmp_path, bits, interval):
     )
     stand_in.chmod(0o755)
     script = Path(__file__).parents[1] / "experiments" / "tuned_comparison.sh"
-    overrides = [] if bits is None else [f"bits={bits}"]
     result = subprocess.run(
         ["bash", str(script), str(tmp_path / "tuned"), *overrides],
         capture_output=True,
         text=True,
-        env={**os.environ, "PYTHON": str(stand_in), "METHODS": "ath ath_pretrained"},
+        env={**os.environ, "PYTHON": str(stand_in), "METHODS": methods},
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    searches = [line for line in log.read_text().splitlines() if "hparams_search=optuna" in line]
+    return log.read_text().splitlines()
+
+
+@pytest.mark.parametrize(("bits", "interval"), [(None, "0.1,0.9"), ("48", "0.025,0.225")])
+def test_ath_searches_the_same_margins_r_k_at_every_k(tmp_path, bits, interval):
+    overrides = [] if bits is None else [f"bits={bits}"]
+    calls = _tuned_comparison_calls(tmp_path, "ath ath_pretrained", *overrides)
+    searches = [line for line in calls if "hparams_search=optuna" in line]
     assert len(searches) == 2
     ath, ath_pretrained = searches
     assert f"r=interval({interval})" in ath.split()
     # The pretrained ATH counts differing bits, so r K is a share of the K bits at every K.
     assert "r=interval(" not in ath_pretrained
+
+
+def test_without_ath_no_override_has_to_fit_ath(tmp_path):
+    # freeze_stages exists only on the pretrained trunks, not on ATH's network.
+    calls = _tuned_comparison_calls(tmp_path, "ash_pretrained", "model.trunk.freeze_stages=5")
+    assert not [line for line in calls if "--cfg" in line]
+    assert len([line for line in calls if "hparams_search=optuna" in line]) == 1
 
 
 def test_every_tuned_method_composes_and_trains_from_scratch_with_the_recipe_that_learns(
